@@ -1,0 +1,508 @@
+/* sws-config.c: daemon settings from GKeyFile and the command line
+ *
+ * Zero configuration is the norm: every setting has a default that makes a
+ * loopback desktop server. A config file only changes what it names.
+ */
+
+#define G_LOG_DOMAIN "sws-config"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+
+#include "sws-config.h"
+
+struct _SwsConfig
+{
+  GObject parent_instance;
+
+  char *path;
+  GStrv listen;
+  GStrv domains;
+  GHashTable *domain_set;   /* lowercase host -> itself, NULL = every domain */
+  gboolean allow_unauthenticated;
+  gboolean has_auth;
+  guint keepalive_interval;
+  guint max_connections;
+  guint max_connections_per_ip;
+  guint default_expires;
+  guint min_expires;
+  guint max_expires;
+  guint max_contacts;
+  guint invite_timeout;
+  guint call_linger;
+  char *log_level;
+};
+
+G_DEFINE_FINAL_TYPE (SwsConfig, sws_config, G_TYPE_OBJECT)
+
+/* Keys the daemon understands, to warn about typos in a config file. */
+static const char *const server_keys[] = {
+  "listen", "domains", "allow-unauthenticated", "keepalive-interval",
+  "max-connections", "max-connections-per-ip", "log-level", NULL
+};
+static const char *const registrar_keys[] = {
+  "default-expires", "min-expires", "max-expires", "max-contacts", NULL
+};
+static const char *const proxy_keys[] = {
+  "invite-timeout", "call-linger", NULL
+};
+
+static void
+sws_config_finalize (GObject *object)
+{
+  SwsConfig *self = SWS_CONFIG (object);
+
+  g_free (self->path);
+  g_strfreev (self->listen);
+  g_strfreev (self->domains);
+  g_clear_pointer (&self->domain_set, g_hash_table_unref);
+  g_free (self->log_level);
+
+  G_OBJECT_CLASS (sws_config_parent_class)->finalize (object);
+}
+
+static void
+sws_config_class_init (SwsConfigClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sws_config_finalize;
+}
+
+static void
+set_defaults (SwsConfig *self)
+{
+  const char *listen[] = { SWS_DEFAULT_LISTEN, NULL };
+
+  g_clear_pointer (&self->path, g_free);
+  g_strfreev (self->listen);
+  self->listen = g_strdupv ((char **) listen);
+  g_clear_pointer (&self->domains, g_strfreev);
+  self->domains = g_new0 (char *, 1);
+  g_clear_pointer (&self->domain_set, g_hash_table_unref);
+  self->allow_unauthenticated = FALSE;
+  self->has_auth = FALSE;
+  self->keepalive_interval = 30;
+  self->max_connections = 100000;
+  self->max_connections_per_ip = 0;
+  self->default_expires = 600;
+  self->min_expires = 60;
+  self->max_expires = 3600;
+  self->max_contacts = 16;
+  self->invite_timeout = 181;
+  self->call_linger = 30;
+  g_free (self->log_level);
+  self->log_level = g_strdup ("message");
+}
+
+static void
+sws_config_init (SwsConfig *self)
+{
+  set_defaults (self);
+}
+
+SwsConfig *
+sws_config_new (void)
+{
+  return g_object_new (SWS_TYPE_CONFIG, NULL);
+}
+
+static char *
+find_default_path (void)
+{
+  g_autofree char *user = g_build_filename (g_get_user_config_dir (), "sipws", "sipwsd.conf", NULL);
+  g_autofree char *system = g_build_filename (SYSCONFDIR, "sipws", "sipwsd.conf", NULL);
+
+  if (g_file_test (user, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&user);
+  if (g_file_test (system, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&system);
+  return NULL;
+}
+
+static gboolean
+read_uint (GKeyFile    *kf,
+           const char  *group,
+           const char  *key,
+           guint        min,
+           guint        max,
+           guint       *out,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = NULL;
+  guint64 value;
+
+  if (!g_key_file_has_key (kf, group, key, NULL))
+    return TRUE;
+
+  text = g_key_file_get_string (kf, group, key, &local_error);
+  if (text == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_strstrip (text);
+  if (!g_ascii_string_to_unsigned (text, 10, min, max, &value, NULL))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   _("[%s] %s=%s: expected a whole number from %u to %u"),
+                   group, key, text, min, max);
+      return FALSE;
+    }
+  *out = (guint) value;
+  return TRUE;
+}
+
+static void
+warn_unknown_keys (GKeyFile           *kf,
+                   const char         *path,
+                   const char         *group,
+                   const char * const *known)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    if (!g_strv_contains (known, keys[i]))
+      g_warning ("%s: unknown key [%s] %s is ignored", path, group, keys[i]);
+}
+
+static void
+set_domains (SwsConfig *self, GStrv domains)
+{
+  g_strfreev (self->domains);
+  self->domains = domains;
+  g_clear_pointer (&self->domain_set, g_hash_table_unref);
+  if (domains == NULL || domains[0] == NULL)
+    return;
+
+  self->domain_set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; domains[i] != NULL; i++)
+    {
+      char *lower = g_ascii_strdown (g_strstrip (domains[i]), -1);
+
+      if (*lower != '\0')
+        g_hash_table_add (self->domain_set, lower);
+      else
+        g_free (lower);
+    }
+  /* "domains=" with nothing in it means the default: every domain. */
+  if (g_hash_table_size (self->domain_set) == 0)
+    g_clear_pointer (&self->domain_set, g_hash_table_unref);
+}
+
+static gboolean
+load_file (SwsConfig   *self,
+           const char  *path,
+           GError     **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) groups = NULL;
+
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   _("Cannot read %s: %s"), path, local_error->message);
+      return FALSE;
+    }
+
+  groups = g_key_file_get_groups (kf, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      if (g_str_equal (groups[i], "server"))
+        warn_unknown_keys (kf, path, groups[i], server_keys);
+      else if (g_str_equal (groups[i], "registrar"))
+        warn_unknown_keys (kf, path, groups[i], registrar_keys);
+      else if (g_str_equal (groups[i], "proxy"))
+        warn_unknown_keys (kf, path, groups[i], proxy_keys);
+      else if (g_str_equal (groups[i], "auth"))
+        self->has_auth = TRUE;
+      else
+        g_warning ("%s: unknown group [%s] is ignored", path, groups[i]);
+    }
+
+  if (g_key_file_has_key (kf, "server", "listen", NULL))
+    {
+      g_auto(GStrv) listen = g_key_file_get_string_list (kf, "server", "listen", NULL, NULL);
+
+      if (listen == NULL || listen[0] == NULL)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       _("%s: [server] listen= needs at least one ws:// URI"), path);
+          return FALSE;
+        }
+      for (guint i = 0; listen[i] != NULL; i++)
+        g_strstrip (listen[i]);
+      g_strfreev (self->listen);
+      self->listen = g_steal_pointer (&listen);
+    }
+
+  if (g_key_file_has_key (kf, "server", "domains", NULL))
+    set_domains (self, g_key_file_get_string_list (kf, "server", "domains", NULL, NULL));
+
+  if (g_key_file_has_key (kf, "server", "allow-unauthenticated", NULL))
+    {
+      self->allow_unauthenticated =
+        g_key_file_get_boolean (kf, "server", "allow-unauthenticated", &local_error);
+      if (local_error != NULL)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       _("%s: [server] allow-unauthenticated must be true or false"), path);
+          return FALSE;
+        }
+    }
+
+  if (g_key_file_has_key (kf, "server", "log-level", NULL))
+    {
+      g_autofree char *level = g_key_file_get_string (kf, "server", "log-level", NULL);
+
+      g_free (self->log_level);
+      self->log_level = g_strstrip (g_steal_pointer (&level));
+    }
+
+  if (!read_uint (kf, "server", "keepalive-interval", 0, 3600, &self->keepalive_interval, error) ||
+      !read_uint (kf, "server", "max-connections", 1, 10000000, &self->max_connections, error) ||
+      !read_uint (kf, "server", "max-connections-per-ip", 0, 10000000, &self->max_connections_per_ip, error) ||
+      !read_uint (kf, "registrar", "default-expires", 1, G_MAXINT32, &self->default_expires, error) ||
+      !read_uint (kf, "registrar", "min-expires", 1, G_MAXINT32, &self->min_expires, error) ||
+      !read_uint (kf, "registrar", "max-expires", 1, G_MAXINT32, &self->max_expires, error) ||
+      !read_uint (kf, "registrar", "max-contacts", 1, 1000, &self->max_contacts, error) ||
+      !read_uint (kf, "proxy", "invite-timeout", 1, 86400, &self->invite_timeout, error) ||
+      !read_uint (kf, "proxy", "call-linger", 0, 86400, &self->call_linger, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+sws_config_load (SwsConfig   *self,
+                 const char  *path,
+                 GError     **error)
+{
+  g_autofree char *found = NULL;
+
+  g_return_val_if_fail (SWS_IS_CONFIG (self), FALSE);
+
+  set_defaults (self);
+  if (path == NULL)
+    path = found = find_default_path ();
+  if (path == NULL)
+    return TRUE;
+
+  self->path = g_strdup (path);
+  return load_file (self, path, error);
+}
+
+void
+sws_config_override_listen (SwsConfig          *self,
+                            const char * const *uris)
+{
+  g_return_if_fail (SWS_IS_CONFIG (self));
+
+  if (uris == NULL || uris[0] == NULL)
+    return;
+  g_strfreev (self->listen);
+  self->listen = g_strdupv ((char **) uris);
+}
+
+gboolean
+sws_listen_uri_is_loopback (const char *uri)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) addr = NULL;
+  const char *host;
+
+  if (parsed == NULL || (host = g_uri_get_host (parsed)) == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  addr = g_inet_address_new_from_string (host);
+  return addr != NULL && g_inet_address_get_is_loopback (addr);
+}
+
+gboolean
+sws_config_validate (SwsConfig   *self,
+                     GError     **error)
+{
+  gboolean public = FALSE;
+
+  g_return_val_if_fail (SWS_IS_CONFIG (self), FALSE);
+
+  for (guint i = 0; self->listen[i] != NULL; i++)
+    {
+      const char *uri = self->listen[i];
+      g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
+
+      if (parsed == NULL || g_strcmp0 (g_uri_get_scheme (parsed), "ws") != 0 ||
+          g_uri_get_host (parsed) == NULL || g_uri_get_port (parsed) < 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("Invalid listen URI “%s”: expected ws://ADDRESS:PORT, "
+                         "e.g. ws://127.0.0.1:5066"), uri);
+          return FALSE;
+        }
+      if (!sws_listen_uri_is_loopback (uri))
+        public = TRUE;
+    }
+
+  if (!(self->min_expires <= self->default_expires &&
+        self->default_expires <= self->max_expires))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("[registrar] needs min-expires ≤ default-expires ≤ max-expires "
+                     "(have %u, %u, %u)"),
+                   self->min_expires, self->default_expires, self->max_expires);
+      return FALSE;
+    }
+
+  if (self->has_auth)
+    {
+      /* Claiming to authenticate without doing it would be worse than refusing. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("The [auth] group is not supported by this version of sipwsd; "
+                     "remove it"));
+      return FALSE;
+    }
+
+  if (public && !self->allow_unauthenticated)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("Refusing to listen on a non-loopback address without authentication: "
+                     "anyone who can reach it could register as anyone. Listen on 127.0.0.1, "
+                     "or set allow-unauthenticated=true in [server] if this network is trusted"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+sws_config_update_from (SwsConfig *self,
+                        SwsConfig *other)
+{
+  g_return_if_fail (SWS_IS_CONFIG (self));
+  g_return_if_fail (SWS_IS_CONFIG (other));
+
+  g_free (self->path);
+  self->path = g_strdup (other->path);
+  set_domains (self, g_strdupv (other->domains));
+  self->allow_unauthenticated = other->allow_unauthenticated;
+  self->keepalive_interval = other->keepalive_interval;
+  self->max_connections = other->max_connections;
+  self->max_connections_per_ip = other->max_connections_per_ip;
+  self->default_expires = other->default_expires;
+  self->min_expires = other->min_expires;
+  self->max_expires = other->max_expires;
+  self->max_contacts = other->max_contacts;
+  self->invite_timeout = other->invite_timeout;
+  self->call_linger = other->call_linger;
+  g_free (self->log_level);
+  self->log_level = g_strdup (other->log_level);
+}
+
+const char *
+sws_config_get_path (SwsConfig *self)
+{
+  return self->path;
+}
+
+const char * const *
+sws_config_get_listen (SwsConfig *self)
+{
+  return (const char * const *) self->listen;
+}
+
+const char * const *
+sws_config_get_domains (SwsConfig *self)
+{
+  return (const char * const *) self->domains;
+}
+
+gboolean
+sws_config_serves_domain (SwsConfig  *self,
+                          const char *host,
+                          gsize       host_len)
+{
+  char buf[256];
+
+  if (self->domain_set == NULL)
+    return TRUE;
+  if (host_len >= sizeof buf)
+    return FALSE;
+  for (gsize i = 0; i < host_len; i++)
+    buf[i] = g_ascii_tolower (host[i]);
+  buf[host_len] = '\0';
+  return g_hash_table_contains (self->domain_set, buf);
+}
+
+gboolean
+sws_config_get_allow_unauthenticated (SwsConfig *self)
+{
+  return self->allow_unauthenticated;
+}
+
+guint
+sws_config_get_keepalive_interval (SwsConfig *self)
+{
+  return self->keepalive_interval;
+}
+
+guint
+sws_config_get_max_connections (SwsConfig *self)
+{
+  return self->max_connections;
+}
+
+guint
+sws_config_get_max_connections_per_ip (SwsConfig *self)
+{
+  return self->max_connections_per_ip;
+}
+
+guint
+sws_config_get_default_expires (SwsConfig *self)
+{
+  return self->default_expires;
+}
+
+guint
+sws_config_get_min_expires (SwsConfig *self)
+{
+  return self->min_expires;
+}
+
+guint
+sws_config_get_max_expires (SwsConfig *self)
+{
+  return self->max_expires;
+}
+
+guint
+sws_config_get_max_contacts (SwsConfig *self)
+{
+  return self->max_contacts;
+}
+
+guint
+sws_config_get_invite_timeout (SwsConfig *self)
+{
+  return self->invite_timeout;
+}
+
+guint
+sws_config_get_call_linger (SwsConfig *self)
+{
+  return self->call_linger;
+}
+
+const char *
+sws_config_get_log_level (SwsConfig *self)
+{
+  return self->log_level;
+}

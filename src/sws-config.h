@@ -1,0 +1,62 @@
+/* sws-config.h: daemon settings from GKeyFile and the command line */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define SWS_TYPE_CONFIG (sws_config_get_type ())
+G_DECLARE_FINAL_TYPE (SwsConfig, sws_config, SWS, CONFIG, GObject)
+
+#define SWS_DEFAULT_LISTEN "ws://127.0.0.1:5066"
+
+SwsConfig   *sws_config_new                 (void);
+
+/* Read `path`, or when NULL the first of $XDG_CONFIG_HOME/sipws/sipwsd.conf
+ * and SYSCONFDIR/sipws/sipwsd.conf that exists (none is fine). Settings not
+ * in the file keep their defaults. Unknown keys are reported as warnings in
+ * the log; invalid values are errors naming the key. */
+gboolean     sws_config_load                (SwsConfig   *self,
+                                             const char  *path,
+                                             GError     **error);
+/* Command-line --listen values replace the file's listen= list. */
+void         sws_config_override_listen     (SwsConfig          *self,
+                                             const char * const *uris);
+/* Cross-checks run after load and overrides (listen URIs parse, expiry
+ * limits are ordered, non-loopback listeners need auth or an explicit
+ * allow-unauthenticated=true). */
+gboolean     sws_config_validate            (SwsConfig   *self,
+                                             GError     **error);
+
+/* Take over the settings of `other` that apply while running (domains,
+ * registrar limits, keepalive, connection limits, log level); the listen
+ * addresses only change on restart. Used by reload. */
+void         sws_config_update_from         (SwsConfig *self,
+                                             SwsConfig *other);
+
+const char  *sws_config_get_path            (SwsConfig *self);
+const char * const *sws_config_get_listen   (SwsConfig *self);
+const char * const *sws_config_get_domains  (SwsConfig *self);
+gboolean     sws_config_serves_domain       (SwsConfig  *self,
+                                             const char *host,
+                                             gsize       host_len);
+gboolean     sws_config_get_allow_unauthenticated (SwsConfig *self);
+guint        sws_config_get_keepalive_interval    (SwsConfig *self);
+guint        sws_config_get_max_connections (SwsConfig *self);
+guint        sws_config_get_max_connections_per_ip (SwsConfig *self);
+guint        sws_config_get_default_expires (SwsConfig *self);
+guint        sws_config_get_min_expires     (SwsConfig *self);
+guint        sws_config_get_max_expires     (SwsConfig *self);
+guint        sws_config_get_max_contacts    (SwsConfig *self);
+/* Timer C (RFC 3261 §16.6 step 11): how long a ringing INVITE may wait
+ * for an answer, in seconds. */
+guint        sws_config_get_invite_timeout  (SwsConfig *self);
+/* How long an ended call stays listed, in seconds. */
+guint        sws_config_get_call_linger     (SwsConfig *self);
+const char  *sws_config_get_log_level       (SwsConfig *self);
+
+/* Is this listen URI's host a loopback address (127.0.0.0/8, ::1,
+ * "localhost")? */
+gboolean     sws_listen_uri_is_loopback     (const char *uri);
+
+G_END_DECLS

@@ -1,0 +1,52 @@
+/* sws-server.h: the SIP element: receives messages from flows and decides */
+#pragma once
+
+#include <glib-object.h>
+
+#include "sws-config.h"
+#include "sws-connection.h"
+#include "sws-proxy.h"
+#include "sws-registrar.h"
+#include "sws-transport.h"
+
+G_BEGIN_DECLS
+
+#define SWS_TYPE_SERVER (sws_server_get_type ())
+G_DECLARE_FINAL_TYPE (SwsServer, sws_server, SWS, SERVER, GObject)
+
+/* Methods this server accepts, for Allow headers (RFC 3261 §20.5). */
+#define SWS_ALLOWED_METHODS \
+  "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO, UPDATE, PRACK, " \
+  "SUBSCRIBE, NOTIFY, REFER, REGISTER"
+
+SwsServer     *sws_server_new            (SwsConfig *config);
+/* Bind the listeners and start serving. */
+gboolean       sws_server_start          (SwsServer  *self,
+                                          GError    **error);
+/* Close every flow with 1001; the daemon quits once they are gone. */
+void           sws_server_stop           (SwsServer *self);
+
+/* Handle one SIP message received on `connection`. Public for tests and
+ * fuzz targets that drive the server with their own connections. */
+void           sws_server_handle_message (SwsServer     *self,
+                                          SwsConnection *connection,
+                                          GBytes        *message);
+/* Sign up a flow that did not come through the transport (tests): its
+ * closing is then handled like a WebSocket's. */
+void           sws_server_adopt_connection (SwsServer     *self,
+                                            SwsConnection *connection);
+
+/* Run due timers now (tests with a fake clock use the real one anyway). */
+void           sws_server_run_timers     (SwsServer *self);
+
+SwsConfig     *sws_server_get_config     (SwsServer *self);
+SwsRegistrar  *sws_server_get_registrar  (SwsServer *self);
+SwsProxy      *sws_server_get_proxy      (SwsServer *self);
+SwsTransport  *sws_server_get_transport  (SwsServer *self);
+guint          sws_server_get_connection_count (SwsServer *self);
+guint64        sws_server_get_messages_received (SwsServer *self);
+guint64        sws_server_get_messages_sent     (SwsServer *self);
+guint64        sws_server_get_parse_errors      (SwsServer *self);
+gint64         sws_server_get_start_time        (SwsServer *self);
+
+G_END_DECLS

@@ -1,0 +1,498 @@
+/* sws-transport.c: the listening socket(s): WebSocket SIP flows and plain HTTP
+ *
+ * One SoupServer serves both. WebSocket upgrades are completed here rather
+ * than by soup_server_add_websocket_handler() so that the RFC 7118 §4
+ * subprotocol is enforced before the 101, the peer address is copied while
+ * it is known, and no compression extension is ever negotiated.
+ */
+
+#define G_LOG_DOMAIN "sws-transport"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+
+#include "sws-guard-stream.h"
+#include "sws-transport.h"
+
+struct _SwsTransport
+{
+  GObject parent_instance;
+
+  SwsConfig *config;
+  SoupServer *server;
+  SwsMessageFunc func;
+  gpointer func_data;
+  SoupServerCallback http_callback;
+  gpointer http_data;
+
+  GStrv listen_uris;
+  GHashTable *connections;   /* SwsConnection -> itself, owned */
+  guint sweep_id;
+  guint64 rejected;
+  gboolean stopping;
+};
+
+G_DEFINE_FINAL_TYPE (SwsTransport, sws_transport, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_CONNECTION_OPENED,
+  SIGNAL_CONNECTION_CLOSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  SwsTransport *self;
+  char *ip;
+  guint16 port;
+} PendingUpgrade;
+
+static void
+pending_upgrade_free (gpointer data, GClosure *closure)
+{
+  PendingUpgrade *pending = data;
+
+  g_object_unref (pending->self);
+  g_free (pending->ip);
+  g_free (pending);
+}
+
+static void
+sws_transport_dispose (GObject *object)
+{
+  SwsTransport *self = SWS_TRANSPORT (object);
+
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_object (&self->config);
+
+  G_OBJECT_CLASS (sws_transport_parent_class)->dispose (object);
+}
+
+static void
+sws_transport_finalize (GObject *object)
+{
+  SwsTransport *self = SWS_TRANSPORT (object);
+
+  g_strfreev (self->listen_uris);
+
+  G_OBJECT_CLASS (sws_transport_parent_class)->finalize (object);
+}
+
+static void
+sws_transport_class_init (SwsTransportClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sws_transport_dispose;
+  object_class->finalize = sws_transport_finalize;
+
+  /**
+   * SwsTransport::connection-opened:
+   * @connection: the new flow
+   */
+  signals[SIGNAL_CONNECTION_OPENED] =
+    g_signal_new ("connection-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, SWS_TYPE_CONNECTION);
+  /**
+   * SwsTransport::connection-closed:
+   * @connection: the flow, still alive during the emission
+   */
+  signals[SIGNAL_CONNECTION_CLOSED] =
+    g_signal_new ("connection-closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, SWS_TYPE_CONNECTION);
+}
+
+static void
+sws_transport_init (SwsTransport *self)
+{
+  self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+}
+
+/* ---- flows -------------------------------------------------------------- */
+
+static void
+on_connection_closed (SwsConnection *conn,
+                      gpointer       user_data)
+{
+  SwsTransport *self = user_data;
+
+  g_signal_handlers_disconnect_by_data (conn, self);
+  g_info ("flow %" G_GUINT64_FORMAT " from %s closed", sws_connection_get_id (conn),
+          sws_connection_get_remote_address (conn));
+  g_object_ref (conn);
+  g_hash_table_remove (self->connections, conn);
+  g_signal_emit (self, signals[SIGNAL_CONNECTION_CLOSED], 0, conn);
+  g_object_unref (conn);
+}
+
+static void
+on_upgrade_written (SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  PendingUpgrade *pending = user_data;
+  SwsTransport *self = pending->self;
+  SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
+  g_autoptr(GIOStream) base = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(SoupWebsocketConnection) websocket = NULL;
+  SwsConnection *conn;
+
+  if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
+    return;
+
+  base = soup_server_message_steal_connection (msg);
+  stream = sws_guard_stream_new (base, SWS_WS_MAX_PENDING);
+  websocket = soup_websocket_connection_new (stream, soup_server_message_get_uri (msg),
+                                             SOUP_WEBSOCKET_CONNECTION_SERVER,
+                                             soup_message_headers_get_one (req, "Origin"),
+                                             "sip", NULL);
+  if (self->stopping)
+    {
+      soup_websocket_connection_close (websocket, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+      return;
+    }
+
+  conn = sws_ws_connection_new (websocket, pending->ip, pending->port, FALSE,
+                                sws_config_get_keepalive_interval (self->config),
+                                self->func, self->func_data);
+  g_hash_table_add (self->connections, conn);
+  g_signal_connect (conn, "closed", G_CALLBACK (on_connection_closed), self);
+  g_info ("flow %" G_GUINT64_FORMAT " from %s opened", sws_connection_get_id (conn),
+          sws_connection_get_remote_address (conn));
+  g_signal_emit (self, signals[SIGNAL_CONNECTION_OPENED], 0, conn);
+}
+
+static gboolean
+offers_sip (SoupMessageHeaders *req)
+{
+  const char *offered = soup_message_headers_get_list (req, "Sec-WebSocket-Protocol");
+  g_autoptr(GSList) tokens = NULL;
+  gboolean found = FALSE;
+
+  if (offered == NULL)
+    return FALSE;
+  tokens = soup_header_parse_list (offered);
+  for (GSList *l = tokens; l != NULL; l = l->next)
+    if (g_str_equal (l->data, "sip"))
+      found = TRUE;
+  soup_header_free_list (g_steal_pointer (&tokens));
+  return found;
+}
+
+static void
+refuse (SoupServerMessage *msg,
+        guint              status,
+        const char        *text)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY,
+                                    text, strlen (text));
+}
+
+static void
+handle_upgrade (SwsTransport      *self,
+                SoupServerMessage *msg)
+{
+  static char *protocols[] = { (char *) "sip", NULL };
+  SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  PendingUpgrade *pending;
+  g_autofree char *ip = NULL;
+  guint16 port = 0;
+
+  if (G_IS_INET_SOCKET_ADDRESS (remote))
+    {
+      GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (remote);
+
+      ip = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+      port = g_inet_socket_address_get_port (inet);
+    }
+  else
+    ip = g_strdup ("");
+
+  if (self->stopping)
+    {
+      refuse (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "sipwsd is shutting down\n");
+      return;
+    }
+  if (!offers_sip (req))
+    {
+      self->rejected++;
+      g_debug ("%s: WebSocket handshake without the sip subprotocol refused", ip);
+      refuse (msg, SOUP_STATUS_BAD_REQUEST,
+              "This server speaks SIP over WebSocket (RFC 7118): "
+              "offer the \"sip\" subprotocol (Sec-WebSocket-Protocol: sip)\n");
+      return;
+    }
+  if (g_hash_table_size (self->connections) >= sws_config_get_max_connections (self->config))
+    {
+      self->rejected++;
+      g_debug ("%s: connection limit reached, upgrade refused", ip);
+      refuse (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "Too many connections\n");
+      return;
+    }
+
+  /* Sets the 101 with "Sec-WebSocket-Protocol: sip", or a 400 of its own
+   * for a broken handshake. No extensions: SIP messages are small and
+   * permessage-deflate would cost CPU and memory on every flow. */
+  if (!soup_websocket_server_process_handshake (msg, NULL, protocols, NULL, NULL))
+    {
+      self->rejected++;
+      return;
+    }
+
+  pending = g_new0 (PendingUpgrade, 1);
+  pending->self = g_object_ref (self);
+  pending->ip = g_steal_pointer (&ip);
+  pending->port = port;
+  g_signal_connect_data (msg, "wrote-informational", G_CALLBACK (on_upgrade_written),
+                         pending, pending_upgrade_free, 0);
+}
+
+static gboolean
+is_upgrade (SoupMessageHeaders *req)
+{
+  return soup_message_headers_header_contains (req, "Upgrade", "websocket") ||
+         soup_message_headers_get_one (req, "Sec-WebSocket-Key") != NULL;
+}
+
+static void
+on_request (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  SwsTransport *self = user_data;
+  SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
+
+  if (is_upgrade (req))
+    {
+      handle_upgrade (self, msg);
+      return;
+    }
+
+  if (self->http_callback != NULL)
+    {
+      self->http_callback (server, msg, path, query, self->http_data);
+      return;
+    }
+
+  if (g_str_equal (path, "/") && g_str_equal (soup_server_message_get_method (msg), "GET"))
+    refuse (msg, SOUP_STATUS_OK,
+            "sipwsd " PACKAGE_VERSION ": SIP over WebSocket (RFC 7118). "
+            "Connect a WebSocket with the \"sip\" subprotocol to this address.\n");
+  else
+    refuse (msg, SOUP_STATUS_NOT_FOUND, "Not found\n");
+}
+
+/* ---- dead peers --------------------------------------------------------- */
+
+static gboolean
+on_sweep (gpointer user_data)
+{
+  SwsTransport *self = user_data;
+  guint interval = sws_config_get_keepalive_interval (self->config);
+  /* Two missed pings and a margin for a busy peer. */
+  gint64 limit = g_get_monotonic_time () - (gint64) (2 * interval + 5) * G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) dead = g_ptr_array_new_with_free_func (g_object_unref);
+  GHashTableIter iter;
+  SwsConnection *conn;
+
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &conn, NULL))
+    if (sws_connection_get_last_activity (conn) < limit)
+      g_ptr_array_add (dead, g_object_ref (conn));
+
+  for (guint i = 0; i < dead->len; i++)
+    {
+      conn = dead->pdata[i];
+      g_message ("flow %" G_GUINT64_FORMAT " from %s stopped answering pings; closing it",
+                 sws_connection_get_id (conn), sws_connection_get_remote_address (conn));
+      sws_connection_close (conn, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "keepalive timeout");
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- public ------------------------------------------------------------- */
+
+SwsTransport *
+sws_transport_new (SwsConfig      *config,
+                   SwsMessageFunc  func,
+                   gpointer        user_data)
+{
+  SwsTransport *self = g_object_new (SWS_TYPE_TRANSPORT, NULL);
+
+  self->config = g_object_ref (config);
+  self->func = func;
+  self->func_data = user_data;
+  return self;
+}
+
+static char *
+format_uri (GInetSocketAddress *addr)
+{
+  g_autofree char *ip = g_inet_address_to_string (g_inet_socket_address_get_address (addr));
+  guint16 port = g_inet_socket_address_get_port (addr);
+
+  if (strchr (ip, ':') != NULL)
+    return g_strdup_printf ("ws://[%s]:%u", ip, port);
+  return g_strdup_printf ("ws://%s:%u", ip, port);
+}
+
+static gboolean
+listen_one (SwsTransport  *self,
+            const char    *uri,
+            GPtrArray     *actual,
+            GError       **error)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_NONE, error);
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) addr = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GResolver) resolver = NULL;
+  const char *host;
+  int port;
+
+  if (parsed == NULL)
+    return FALSE;
+  host = g_uri_get_host (parsed);
+  port = g_uri_get_port (parsed);
+
+  inet = g_inet_address_new_from_string (host);
+  if (inet == NULL)
+    {
+      GList *list;
+
+      /* "localhost" and the like: the first address only. */
+      resolver = g_resolver_get_default ();
+      list = g_resolver_lookup_by_name (resolver, host, NULL, &local_error);
+      if (list == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("Cannot listen on %s: %s"), uri, local_error->message);
+          return FALSE;
+        }
+      inet = g_object_ref (list->data);
+      g_resolver_free_addresses (list);
+    }
+
+  addr = g_inet_socket_address_new (inet, (guint16) port);
+  if (!soup_server_listen (self->server, addr, 0, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   _("Cannot listen on %s: %s"), uri, local_error->message);
+      return FALSE;
+    }
+
+  /* Report the bound addresses (with the real port when 0 was asked). */
+  {
+    GSList *listeners = soup_server_get_listeners (self->server);
+
+    for (GSList *l = listeners; l != NULL; l = l->next)
+      {
+        g_autoptr(GSocketAddress) local = g_socket_get_local_address (l->data, NULL);
+        g_autofree char *text = NULL;
+
+        if (!G_IS_INET_SOCKET_ADDRESS (local))
+          continue;
+        text = format_uri (G_INET_SOCKET_ADDRESS (local));
+        if (!g_ptr_array_find_with_equal_func (actual, text, g_str_equal, NULL))
+          g_ptr_array_add (actual, g_steal_pointer (&text));
+      }
+    g_slist_free (listeners);
+  }
+  return TRUE;
+}
+
+gboolean
+sws_transport_start (SwsTransport  *self,
+                     GError       **error)
+{
+  const char * const *listen = sws_config_get_listen (self->config);
+  g_autoptr(GPtrArray) actual = g_ptr_array_new_with_free_func (g_free);
+  guint interval;
+
+  g_return_val_if_fail (SWS_IS_TRANSPORT (self), FALSE);
+  g_return_val_if_fail (self->server == NULL, FALSE);
+
+  self->server = soup_server_new ("server-header", "sipws/" PACKAGE_VERSION, NULL);
+  soup_server_add_handler (self->server, NULL, on_request, self, NULL);
+
+  for (guint i = 0; listen[i] != NULL; i++)
+    if (!listen_one (self, listen[i], actual, error))
+      {
+        soup_server_disconnect (self->server);
+        g_clear_object (&self->server);
+        return FALSE;
+      }
+
+  g_ptr_array_add (actual, NULL);
+  g_strfreev (self->listen_uris);
+  self->listen_uris = (GStrv) g_ptr_array_free (g_steal_pointer (&actual), FALSE);
+
+  interval = sws_config_get_keepalive_interval (self->config);
+  if (interval > 0)
+    self->sweep_id = g_timeout_add_seconds (interval, on_sweep, self);
+  return TRUE;
+}
+
+void
+sws_transport_stop (SwsTransport *self)
+{
+  g_autoptr(GPtrArray) all = NULL;
+  GHashTableIter iter;
+  gpointer conn;
+
+  g_return_if_fail (SWS_IS_TRANSPORT (self));
+
+  self->stopping = TRUE;
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
+  all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, &conn, NULL))
+    g_ptr_array_add (all, g_object_ref (conn));
+  for (guint i = 0; i < all->len; i++)
+    sws_connection_close (all->pdata[i], SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server shutting down");
+}
+
+const char * const *
+sws_transport_get_listen_uris (SwsTransport *self)
+{
+  return (const char * const *) self->listen_uris;
+}
+
+guint
+sws_transport_get_connection_count (SwsTransport *self)
+{
+  return g_hash_table_size (self->connections);
+}
+
+guint64
+sws_transport_get_rejected_count (SwsTransport *self)
+{
+  return self->rejected;
+}
+
+SoupServer *
+sws_transport_get_soup_server (SwsTransport *self)
+{
+  return self->server;
+}
+
+void
+sws_transport_set_http_handler (SwsTransport       *self,
+                                SoupServerCallback  callback,
+                                gpointer            user_data)
+{
+  self->http_callback = callback;
+  self->http_data = user_data;
+}

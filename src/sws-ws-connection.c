@@ -1,0 +1,186 @@
+/* sws-ws-connection.c: a SIP flow over a libsoup WebSocket
+ *
+ * RFC 7118 §5: one SIP message per WebSocket message, text or binary. The
+ * connection only unframes; parsing and policy live elsewhere.
+ */
+
+#define G_LOG_DOMAIN "sws-transport"
+
+#include "config.h"
+
+#include "sip/sws-sip-message.h"
+#include "sws-guard-stream.h"
+#include "sws-ws-connection.h"
+
+struct _SwsWsConnection
+{
+  SwsConnection parent_instance;
+
+  SoupWebsocketConnection *websocket;
+  SwsGuardStream *guard;   /* unowned: the websocket holds it */
+  SwsMessageFunc func;
+  gpointer user_data;
+};
+
+G_DEFINE_FINAL_TYPE (SwsWsConnection, sws_ws_connection, SWS_TYPE_CONNECTION)
+
+static void
+on_message (SoupWebsocketConnection *websocket,
+            gint                     type,
+            GBytes                  *message,
+            gpointer                 user_data)
+{
+  SwsWsConnection *self = user_data;
+
+  if (self->guard != NULL)
+    sws_guard_stream_reset (self->guard);
+  sws_connection_touch (SWS_CONNECTION (self), g_get_monotonic_time ());
+  self->func (SWS_CONNECTION (self), message, self->user_data);
+}
+
+static void
+on_pong (SoupWebsocketConnection *websocket,
+         GBytes                  *message,
+         gpointer                 user_data)
+{
+  SwsWsConnection *self = user_data;
+
+  if (self->guard != NULL)
+    sws_guard_stream_reset (self->guard);
+  sws_connection_touch (SWS_CONNECTION (self), g_get_monotonic_time ());
+}
+
+static void
+on_error (SoupWebsocketConnection *websocket,
+          GError                  *error,
+          gpointer                 user_data)
+{
+  SwsConnection *conn = user_data;
+
+  /* May repeat for one connection; "closed" follows. */
+  g_debug ("flow %" G_GUINT64_FORMAT " (%s): %s", sws_connection_get_id (conn),
+           sws_connection_get_remote_address (conn), error->message);
+}
+
+static void
+on_closed (SoupWebsocketConnection *websocket,
+           gpointer                 user_data)
+{
+  SwsWsConnection *self = user_data;
+
+  g_debug ("flow %" G_GUINT64_FORMAT " (%s) closed, code %u",
+           sws_connection_get_id (SWS_CONNECTION (self)),
+           sws_connection_get_remote_address (SWS_CONNECTION (self)),
+           soup_websocket_connection_get_close_code (websocket));
+  g_object_ref (self);
+  sws_connection_emit_closed (SWS_CONNECTION (self));
+  g_signal_handlers_disconnect_by_data (self->websocket, self);
+  g_object_unref (self);
+}
+
+static gboolean
+sws_ws_connection_send (SwsConnection *conn,
+                        GBytes        *message)
+{
+  SwsWsConnection *self = SWS_WS_CONNECTION (conn);
+  gsize len;
+  const char *data;
+
+  if (self->websocket == NULL ||
+      soup_websocket_connection_get_state (self->websocket) != SOUP_WEBSOCKET_STATE_OPEN)
+    return FALSE;
+
+  /* Text frames must be UTF-8 (RFC 6455 §5.6); a SIP message with a binary
+   * body goes in a binary frame (RFC 7118 §5). */
+  data = g_bytes_get_data (message, &len);
+  soup_websocket_connection_send_message (self->websocket,
+                                          g_utf8_validate_len (data, len, NULL)
+                                            ? SOUP_WEBSOCKET_DATA_TEXT
+                                            : SOUP_WEBSOCKET_DATA_BINARY,
+                                          message);
+  return TRUE;
+}
+
+static void
+sws_ws_connection_close (SwsConnection *conn,
+                         gushort        code,
+                         const char    *reason)
+{
+  SwsWsConnection *self = SWS_WS_CONNECTION (conn);
+  SoupWebsocketState state;
+
+  if (self->websocket == NULL)
+    return;
+  state = soup_websocket_connection_get_state (self->websocket);
+  if (state == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->websocket, code, reason);
+}
+
+static void
+sws_ws_connection_dispose (GObject *object)
+{
+  SwsWsConnection *self = SWS_WS_CONNECTION (object);
+
+  if (self->websocket != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->websocket, self);
+      g_clear_object (&self->websocket);
+    }
+
+  G_OBJECT_CLASS (sws_ws_connection_parent_class)->dispose (object);
+}
+
+static void
+sws_ws_connection_class_init (SwsWsConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  SwsConnectionClass *conn_class = SWS_CONNECTION_CLASS (klass);
+
+  object_class->dispose = sws_ws_connection_dispose;
+  conn_class->send = sws_ws_connection_send;
+  conn_class->close = sws_ws_connection_close;
+}
+
+static void
+sws_ws_connection_init (SwsWsConnection *self)
+{
+}
+
+SwsConnection *
+sws_ws_connection_new (SoupWebsocketConnection *websocket,
+                       const char              *remote_ip,
+                       guint16                  remote_port,
+                       gboolean                 secure,
+                       guint                    keepalive_interval,
+                       SwsMessageFunc           func,
+                       gpointer                 user_data)
+{
+  SwsWsConnection *self;
+
+  g_return_val_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (websocket), NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  self = g_object_new (SWS_TYPE_WS_CONNECTION,
+                       "remote-ip", remote_ip,
+                       "remote-port", (guint) remote_port,
+                       "transport", secure ? "WSS" : "WS",
+                       NULL);
+  self->websocket = g_object_ref (websocket);
+  if (SWS_IS_GUARD_STREAM (soup_websocket_connection_get_io_stream (websocket)))
+    self->guard = SWS_GUARD_STREAM (soup_websocket_connection_get_io_stream (websocket));
+  self->func = func;
+  self->user_data = user_data;
+
+  soup_websocket_connection_set_max_incoming_payload_size (websocket, SWS_WS_MAX_FRAME_PAYLOAD);
+  /* libsoup 3.2 only sends the pings; the transport's sweep closes flows
+   * that stopped answering them. */
+  if (keepalive_interval > 0)
+    soup_websocket_connection_set_keepalive_interval (websocket, keepalive_interval);
+
+  g_signal_connect (websocket, "message", G_CALLBACK (on_message), self);
+  g_signal_connect (websocket, "pong", G_CALLBACK (on_pong), self);
+  g_signal_connect (websocket, "error", G_CALLBACK (on_error), self);
+  g_signal_connect (websocket, "closed", G_CALLBACK (on_closed), self);
+
+  return SWS_CONNECTION (self);
+}

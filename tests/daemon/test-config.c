@@ -1,0 +1,155 @@
+/* test-config.c: settings, their defaults and the refusals that protect users */
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "sws-config.h"
+
+static char *
+write_config (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = NULL;
+  int fd = g_file_open_tmp ("sws-config-XXXXXX.conf", &path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, text, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static gboolean
+load_text (SwsConfig *config, const char *text, GError **error)
+{
+  g_autofree char *path = write_config (text);
+  gboolean ok = sws_config_load (config, path, error) && sws_config_validate (config, error);
+
+  g_unlink (path);
+  return ok;
+}
+
+static void
+test_defaults (void)
+{
+  g_autoptr(SwsConfig) config = sws_config_new ();
+  g_autoptr(GError) error = NULL;
+  const char * const *listen;
+
+  g_assert_true (load_text (config, "", &error));
+  listen = sws_config_get_listen (config);
+  g_assert_cmpstr (listen[0], ==, "ws://127.0.0.1:5066");
+  g_assert_null (listen[1]);
+  g_assert_cmpuint (sws_config_get_default_expires (config), ==, 600);
+  g_assert_cmpuint (sws_config_get_min_expires (config), ==, 60);
+  g_assert_cmpuint (sws_config_get_max_expires (config), ==, 3600);
+  g_assert_true (sws_config_serves_domain (config, "anything.example", 16));
+}
+
+static void
+test_values (void)
+{
+  g_autoptr(SwsConfig) config = sws_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (load_text (config,
+                            "[server]\nlisten=ws://127.0.0.1:0;ws://[::1]:0\n"
+                            "domains=Example.COM; example.org\nkeepalive-interval=5\n"
+                            "[registrar]\ndefault-expires=300\nmin-expires=30\nmax-expires=900\n",
+                            &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (sws_config_get_listen (config)[1], ==, "ws://[::1]:0");
+  g_assert_true (sws_config_serves_domain (config, "example.com", 11));
+  g_assert_true (sws_config_serves_domain (config, "EXAMPLE.org", 11));
+  g_assert_false (sws_config_serves_domain (config, "example.net", 11));
+  g_assert_cmpuint (sws_config_get_keepalive_interval (config), ==, 5);
+  g_assert_cmpuint (sws_config_get_default_expires (config), ==, 300);
+}
+
+static void
+test_refusals (void)
+{
+  struct {
+    const char *text;
+    const char *needle;
+  } cases[] = {
+    { "[server]\nlisten=ws://0.0.0.0:5066\n", "allow-unauthenticated" },
+    { "[server]\nlisten=http://127.0.0.1:5066\n", "ws://" },
+    { "[server]\nlisten=ws://127.0.0.1\n", "ws://" },
+    { "[registrar]\nmin-expires=700\n", "min-expires" },
+    { "[registrar]\nmax-contacts=lots\n", "max-contacts" },
+    { "[server]\nallow-unauthenticated=perhaps\n", "allow-unauthenticated" },
+    { "[auth]\nrealm=example.com\n", "[auth]" },
+    { "not a key file", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SwsConfig) config = sws_config_new ();
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (load_text (config, cases[i].text, &error));
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, cases[i].needle));
+    }
+}
+
+static void
+test_public_allowed (void)
+{
+  g_autoptr(SwsConfig) config = sws_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (load_text (config, "[server]\nlisten=ws://0.0.0.0:5066\n"
+                                    "allow-unauthenticated=true\n", &error));
+  g_assert_true (sws_listen_uri_is_loopback ("ws://127.0.0.5:1"));
+  g_assert_true (sws_listen_uri_is_loopback ("ws://[::1]:1"));
+  g_assert_true (sws_listen_uri_is_loopback ("ws://localhost:1"));
+  g_assert_false (sws_listen_uri_is_loopback ("ws://192.0.2.1:1"));
+}
+
+static void
+test_unknown_key_warns (void)
+{
+  g_autoptr(SwsConfig) config = sws_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_test_expect_message ("sws-config", G_LOG_LEVEL_WARNING, "*unknown key [server] lisen*");
+  g_assert_true (load_text (config, "[server]\nlisen=ws://127.0.0.1:1\n", &error));
+  g_test_assert_expected_messages ();
+}
+
+static void
+test_override_and_update (void)
+{
+  g_autoptr(SwsConfig) live = sws_config_new ();
+  g_autoptr(SwsConfig) fresh = sws_config_new ();
+  g_autoptr(GError) error = NULL;
+  const char *cli[] = { "ws://127.0.0.1:7000", NULL };
+
+  g_assert_true (load_text (live, "", &error));
+  sws_config_override_listen (live, cli);
+  g_assert_cmpstr (sws_config_get_listen (live)[0], ==, "ws://127.0.0.1:7000");
+
+  g_assert_true (load_text (fresh, "[server]\nlisten=ws://127.0.0.1:9\n[registrar]\nmax-contacts=3\n",
+                            &error));
+  sws_config_update_from (live, fresh);
+  /* Reload changes limits but not where we listen. */
+  g_assert_cmpuint (sws_config_get_max_contacts (live), ==, 3);
+  g_assert_cmpstr (sws_config_get_listen (live)[0], ==, "ws://127.0.0.1:7000");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/sws/config/defaults", test_defaults);
+  g_test_add_func ("/sws/config/values", test_values);
+  g_test_add_func ("/sws/config/refusals", test_refusals);
+  g_test_add_func ("/sws/config/public-allowed", test_public_allowed);
+  g_test_add_func ("/sws/config/unknown-key-warns", test_unknown_key_warns);
+  g_test_add_func ("/sws/config/override-and-update", test_override_and_update);
+
+  return g_test_run ();
+}
