@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "sws-config.h"
+#include "sws-dbus-bridge.h"
 #include "sws-log.h"
 #include "sws-server.h"
 
@@ -26,6 +27,7 @@ typedef struct
   SwsConfig *config;
   char *config_path;
   GStrv listen;
+  SwsDbusBridge *bridge;
   guint grace_id;
   int exit_code;
 } Daemon;
@@ -115,21 +117,30 @@ on_terminate (gpointer user_data)
 }
 
 static gboolean
-on_reload (gpointer user_data)
+reload (gpointer   user_data,
+        GError   **error)
 {
   Daemon *d = user_data;
   g_autoptr(SwsConfig) fresh = sws_config_new ();
-  g_autoptr(GError) error = NULL;
 
-  if (!load_config (d, fresh, &error))
-    {
-      g_warning ("Reload failed, keeping the running configuration: %s", error->message);
-      return G_SOURCE_CONTINUE;
-    }
+  if (!load_config (d, fresh, error))
+    return FALSE;
   sws_config_update_from (d->config, fresh);
   apply_log_level (d->config);
+  if (d->bridge != NULL)
+    sws_dbus_bridge_config_changed (d->bridge);
   g_message ("Configuration reloaded from %s",
              sws_config_get_path (d->config) ? sws_config_get_path (d->config) : "defaults");
+  return TRUE;
+}
+
+static gboolean
+on_reload (gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!reload (user_data, &error))
+    g_warning ("Reload failed, keeping the running configuration: %s", error->message);
   return G_SOURCE_CONTINUE;
 }
 
@@ -143,6 +154,7 @@ main (int   argc,
   g_auto(GStrv) listen = NULL;
   g_autoptr(SwsConfig) config = NULL;
   g_autoptr(SwsServer) server = NULL;
+  g_autoptr(SwsDbusBridge) bridge = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   gboolean verbose = FALSE, version = FALSE, no_dbus = FALSE;
   const char * const *uris;
@@ -210,6 +222,21 @@ main (int   argc,
   uris = sws_transport_get_listen_uris (sws_server_get_transport (server));
   for (guint i = 0; uris[i] != NULL; i++)
     g_message ("Listening on %s", uris[i]);
+
+  /* Only now: owning the bus name tells systemd (Type=dbus) that SIP is
+   * being accepted. */
+  if (!no_dbus)
+    {
+      bridge = sws_dbus_bridge_new (server, reload, &d);
+      if (!sws_dbus_bridge_start (bridge, NULL, &error))
+        {
+          g_message ("No session bus (%s): serving SIP without the D-Bus interface",
+                     error->message);
+          g_clear_error (&error);
+          g_clear_object (&bridge);
+        }
+      d.bridge = bridge;
+    }
 
   g_signal_connect (sws_server_get_transport (server), "connection-closed",
                     G_CALLBACK (on_connection_closed), &d);

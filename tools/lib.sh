@@ -13,7 +13,7 @@ SWS_BUILD_DIR=${SWS_BUILD_DIR:-$SWS_ROOT/build}
 SWS_JOBS=${SWS_JOBS:-2}
 
 # Build tools and libraries, plus what the test suites need at run time
-# (dbus-daemon/dbus-bin for private-bus tests).
+# (dbus-daemon/dbus-bin for private-bus tests, systemd for busctl).
 SWS_DEB_PACKAGES=(
   gcc
   libc6-dev
@@ -27,6 +27,7 @@ SWS_DEB_PACKAGES=(
   gettext
   dbus-daemon
   dbus-bin
+  systemd
 )
 
 sws_log() {
