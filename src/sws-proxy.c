@@ -605,10 +605,14 @@ forward_branch (SwsProxy        *self,
   edits.max_forwards = request->max_forwards < 0 ? 70 : request->max_forwards - 1;
   bytes = sws_sip_forward_request (request, &edits);
 
-  /* Keep the forwarded request for CANCEL and ACK (§9.1, §17.1.1.3). */
-  sws_sip_message_parse (bytes, &ct->request, NULL);
-  if (ct->request == NULL)
-    ct->request = sws_sip_message_ref (request);
+  /* Keep the forwarded request for CANCEL and ACK (§9.1, §17.1.1.3). It
+   * parses, being the received one with well-formed edits; should it not,
+   * the received one serves (only its Request-URI and Via differ). */
+  if (!sws_sip_message_parse (bytes, &ct->request, NULL))
+    {
+      g_clear_pointer (&ct->request, sws_sip_message_unref);
+      ct->request = sws_sip_message_ref (request);
+    }
 
   g_hash_table_replace (self->client_txns, ct->branch, ct);
   if (st != NULL)

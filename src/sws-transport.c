@@ -301,8 +301,9 @@ on_sweep (gpointer user_data)
 {
   SwsTransport *self = user_data;
   guint interval = sws_config_get_keepalive_interval (self->config);
-  /* Two missed pings and a margin for a busy peer. */
-  gint64 limit = g_get_monotonic_time () - (gint64) (2 * interval + 5) * G_USEC_PER_SEC;
+  /* Silent for three intervals: two pings went unanswered, and the sweep
+   * itself runs once per interval. */
+  gint64 limit = g_get_monotonic_time () - (gint64) (3 * interval) * G_USEC_PER_SEC;
   g_autoptr(GPtrArray) dead = g_ptr_array_new_with_free_func (g_object_unref);
   GHashTableIter iter;
   SwsConnection *conn;
