@@ -89,6 +89,39 @@ void       sws_proxy_emit_call_added   (SwsProxy *self,
 void       sws_proxy_emit_call_removed (SwsProxy *self,
                                         SwsCall  *call);
 
+/* sws-proxy.c */
+char      *sws_proxy_record_route_for  (SwsProxy      *self,
+                                        SwsConnection *caller,
+                                        SwsConnection *callee);
+
+/* sws-proxy-txn.c */
+const char *sws_proxy_reason_phrase    (guint status);
+void       sws_server_txn_free         (ServerTxn *st);
+void       sws_client_txn_free         (ClientTxn *ct);
+ServerTxn *sws_server_txn_new          (SwsProxy      *self,
+                                        SwsConnection *connection,
+                                        SwsSipMessage *request);
+void       sws_server_txn_remove       (SwsProxy  *self,
+                                        ServerTxn *st);
+/* All branches are final: send the best response if none went yet. */
+void       sws_server_txn_maybe_finish (SwsProxy  *self,
+                                        ServerTxn *st);
+/* A branch ends, with the callee's response or a status of ours. */
+void       sws_client_txn_final        (SwsProxy      *self,
+                                        ClientTxn     *ct,
+                                        guint          status,
+                                        SwsSipMessage *response);
+/* Forward `request` on one flow in a new client transaction. */
+ClientTxn *sws_proxy_forward_branch    (SwsProxy      *self,
+                                        ServerTxn     *st,
+                                        SwsConnection *from,
+                                        SwsSipMessage *request,
+                                        SwsConnection *target,
+                                        SwsStr         request_uri,
+                                        guint          pop_routes,
+                                        gboolean       pop_last_route,
+                                        guint          index);
+
 /* sws-proxy-dialog.c */
 SwsDialog *sws_dialog_new              (SwsProxy      *self,
                                         ServerTxn     *invite,
