@@ -152,6 +152,12 @@ sws_server_txn_maybe_finish (SwsProxy  *self,
 {
   if (st->branches->len > 0)
     return;
+  /* Nobody left to answer, or to send an ACK for Timer H to wait for. */
+  if (sws_connection_is_closed (st->connection))
+    {
+      sws_server_txn_remove (self, st);
+      return;
+    }
   if (st->final_status != 0)
     {
       if (st->final_status < 300 || st->request->method != SWS_METHOD_INVITE)

@@ -484,6 +484,12 @@ sws_server_adopt_connection (SwsServer     *self,
   sws_proxy_connection_opened (self->proxy, connection);
 }
 
+guint
+sws_server_get_timer_count (SwsServer *self)
+{
+  return sws_timer_heap_size (self->timers);
+}
+
 void
 sws_server_run_timers (SwsServer *self)
 {

@@ -36,6 +36,10 @@ void           sws_server_handle_message (SwsServer     *self,
 void           sws_server_adopt_connection (SwsServer     *self,
                                             SwsConnection *connection);
 
+/* Timers scheduled on the daemon's heap (bindings, transactions, calls,
+ * remembered AORs): tests check that nothing is left behind. */
+guint          sws_server_get_timer_count (SwsServer *self);
+
 /* Run due timers now (tests with a fake clock use the real one anyway). */
 void           sws_server_run_timers     (SwsServer *self);
 

@@ -60,6 +60,18 @@ setup (Fixture *f, gconstpointer data)
 static void
 teardown (Fixture *f, gconstpointer data)
 {
+  /* Whatever the test did, closing every flow must leave nothing behind:
+   * no transaction, no call, and no timer but the two AORs (alice, bob)
+   * remembered as known-but-offline. */
+  sws_connection_close (f->a, 1000, NULL);
+  sws_connection_close (f->b, 1000, NULL);
+  sws_connection_close (f->c, 1000, NULL);
+  sws_test_settle ();
+  g_assert_cmpuint (sws_proxy_get_transaction_count (f->proxy), ==, 0);
+  g_assert_cmpuint (sws_proxy_get_call_count (f->proxy), ==, 0);
+  g_assert_cmpuint (sws_registrar_get_count (sws_server_get_registrar (f->server)), ==, 0);
+  g_assert_cmpuint (sws_server_get_timer_count (f->server), ==, 2);
+
   g_signal_handlers_disconnect_by_data (f->proxy, f);
   g_clear_object (&f->call);
   g_clear_object (&f->a);
