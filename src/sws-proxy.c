@@ -167,16 +167,8 @@ sws_proxy_reply (SwsProxy      *self,
                  const char    *reason,
                  const char    *extra_headers)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  char tag[17];
-  GString *s;
+  g_autoptr(GBytes) bytes = sws_sip_response_simple (request, status, reason, extra_headers);
 
-  g_snprintf (tag, sizeof tag, "%08x%08x", g_random_int (), g_random_int ());
-  s = sws_sip_response_begin (request, status, reason, tag);
-  if (extra_headers != NULL)
-    g_string_append (s, extra_headers);
-  g_string_append (s, "Server: sipws/" PACKAGE_VERSION "\r\n");
-  bytes = sws_sip_message_end (s, NULL, NULL, 0);
   sws_proxy_send (self, connection, bytes);
 }
 

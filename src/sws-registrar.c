@@ -271,29 +271,6 @@ sws_registrar_list (SwsRegistrar *self)
 
 /* ---- responses ---------------------------------------------------------- */
 
-static void
-make_tag (char buf[17])
-{
-  g_snprintf (buf, 17, "%08x%08x", g_random_int (), g_random_int ());
-}
-
-static GBytes *
-reply (SwsSipMessage *request,
-       guint          status,
-       const char    *reason,
-       const char    *extra_header)
-{
-  char tag[17];
-  GString *s;
-
-  make_tag (tag);
-  s = sws_sip_response_begin (request, status, reason, tag);
-  if (extra_header != NULL)
-    g_string_append (s, extra_header);
-  g_string_append (s, "Server: sipws/" PACKAGE_VERSION "\r\n");
-  return sws_sip_message_end (s, NULL, NULL, 0);
-}
-
 static GBytes *
 reply_error (SwsSipMessage *request,
              GError        *error)
@@ -302,7 +279,7 @@ reply_error (SwsSipMessage *request,
 
   g_debug ("REGISTER %.*s rejected: %u %s", (int) request->call_id.len,
            request->call_id.p, status, error->message);
-  return reply (request, status, error->message, NULL);
+  return sws_sip_response_simple (request, status, error->message, NULL);
 }
 
 static void
@@ -339,7 +316,7 @@ reply_bindings (SwsRegistrar  *self,
   char tag[17];
   GString *s;
 
-  make_tag (tag);
+  sws_sip_make_tag (tag);
   s = sws_sip_response_begin (request, 200, "OK", tag);
   if (aor != NULL)
     for (guint i = 0; i < aor->bindings->len; i++)
@@ -648,11 +625,11 @@ sws_registrar_handle_register (SwsRegistrar  *self,
 
   /* §10.3 step 5: the AOR is the To URI; it must be one we can route. */
   if (request->to.uri.scheme != SWS_URI_SCHEME_SIP && request->to.uri.scheme != SWS_URI_SCHEME_SIPS)
-    return reply (request, 416, "Unsupported URI Scheme in To", NULL);
+    return sws_sip_response_simple (request, 416, "Unsupported URI Scheme in To", NULL);
   if (!SWS_STR_IS_SET (request->to.uri.user))
-    return reply (request, 400, "To URI Has No User Part", NULL);
+    return sws_sip_response_simple (request, 400, "To URI Has No User Part", NULL);
   if (!sws_config_serves_domain (self->config, request->to.uri.host.p, request->to.uri.host.len))
-    return reply (request, 403, "Domain Not Served Here", NULL);
+    return sws_sip_response_simple (request, 403, "Domain Not Served Here", NULL);
 
   key = sws_uri_to_aor (&request->to.uri);
   if (!sws_sip_message_get_uint (request, SWS_HDR_EXPIRES, G_MAXUINT32,
@@ -665,7 +642,7 @@ sws_registrar_handle_register (SwsRegistrar  *self,
       ContactUpdate *cu;
 
       if (n_updates == MAX_CONTACTS_PER_REQUEST)
-        return reply (request, 403, "Too Many Contacts", NULL);
+        return sws_sip_response_simple (request, 403, "Too Many Contacts", NULL);
       cu = &updates[n_updates++];
       memset (cu, 0, sizeof *cu);
       if (!parse_contact (self, value, have_expires, expires_header, cu, &error))
@@ -674,7 +651,7 @@ sws_registrar_handle_register (SwsRegistrar  *self,
             {
               g_autofree char *min = g_strdup_printf ("Min-Expires: %u\r\n",
                                                       sws_config_get_min_expires (self->config));
-              return reply (request, 423, error->message, min);
+              return sws_sip_response_simple (request, 423, error->message, min);
             }
           return reply_error (request, error);
         }
@@ -685,7 +662,7 @@ sws_registrar_handle_register (SwsRegistrar  *self,
   if (star)
     {
       if (n_updates != 1 || !have_expires || expires_header != 0)
-        return reply (request, 400, "Invalid Contact: * Usage", NULL);
+        return sws_sip_response_simple (request, 400, "Invalid Contact: * Usage", NULL);
       return remove_all_for (self, key, request);
     }
 
@@ -705,7 +682,7 @@ sws_registrar_handle_register (SwsRegistrar  *self,
         n_new++;
     }
   if ((aor ? aor->bindings->len : 0) + n_new > sws_config_get_max_contacts (self->config))
-    return reply (request, 403, "Too Many Registered Contacts", NULL);
+    return sws_sip_response_simple (request, 403, "Too Many Registered Contacts", NULL);
 
   ua = sws_sip_message_find (request, SWS_HDR_USER_AGENT);
   if (ua != NULL)

@@ -35,14 +35,15 @@ count_values (const SwsSipMessage *msg,
   return n;
 }
 
-/* Route values [first, last) of this header line survive the edits; the
- * survivors are written as one line, or nothing when none is left. */
+/* Write the values [keep_from, keep_to) of a comma-separated header line
+ * as one line, or nothing when none is left; `seen` counts values across
+ * lines of the same header. */
 static void
-append_routes (GString            *s,
-               const SwsHeader    *h,
-               guint              *seen,
-               guint               keep_from,
-               guint               keep_to)
+append_values (GString         *s,
+               const SwsHeader *h,
+               guint           *seen,
+               guint            keep_from,
+               guint            keep_to)
 {
   SwsListIter iter;
   SwsStr value;
@@ -129,7 +130,7 @@ sws_sip_forward_request (const SwsSipMessage   *request,
           break;
         case SWS_HDR_ROUTE:
           /* §16.4 and §16.12: our own values come off. */
-          append_routes (s, h, &routes_seen, edits->pop_routes, keep_to);
+          append_values (s, h, &routes_seen, edits->pop_routes, keep_to);
           break;
         case SWS_HDR_CONTENT_LENGTH:
           /* rewritten below from the body we actually copy */
@@ -168,32 +169,11 @@ sws_sip_forward_response (const SwsSipMessage *response)
         continue;
       if (h->id == SWS_HDR_VIA && first_via)
         {
-          /* §16.7 step 3: only our own value goes. */
-          SwsListIter iter;
-          SwsStr value;
-          gboolean any = FALSE, skipped = FALSE;
+          guint seen = 0;
 
+          /* §16.7 step 3: only our own value goes. */
           first_via = FALSE;
-          sws_list_iter_init (&iter, h->value);
-          while (sws_list_iter_next (&iter, &value))
-            {
-              if (!skipped)
-                {
-                  skipped = TRUE;
-                  continue;
-                }
-              if (!any)
-                {
-                  g_string_append_len (s, h->name.p, (gssize) h->name.len);
-                  g_string_append_len (s, ": ", 2);
-                  any = TRUE;
-                }
-              else
-                g_string_append_len (s, ", ", 2);
-              g_string_append_len (s, value.p, (gssize) value.len);
-            }
-          if (any)
-            g_string_append_len (s, "\r\n", 2);
+          append_values (s, h, &seen, 1, G_MAXUINT);
           continue;
         }
       append_line (s, h->name, h->value);

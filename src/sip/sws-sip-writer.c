@@ -1,5 +1,7 @@
 /* sws-sip-writer.c: responses built from a request, Content-Length, dates */
 
+#include "config.h"
+
 #include "sws-sip-writer.h"
 #include "sws-sip-private.h"
 
@@ -239,6 +241,29 @@ sws_sip_response_begin (const SwsSipMessage *request,
     append_header (s, "CSeq", h->value);
 
   return s;
+}
+
+void
+sws_sip_make_tag (char out[17])
+{
+  g_snprintf (out, 17, "%08x%08x", g_random_int (), g_random_int ());
+}
+
+GBytes *
+sws_sip_response_simple (const SwsSipMessage *request,
+                         guint                status,
+                         const char          *reason,
+                         const char          *extra_headers)
+{
+  char tag[17];
+  GString *s;
+
+  sws_sip_make_tag (tag);
+  s = sws_sip_response_begin (request, status, reason, tag);
+  if (extra_headers != NULL)
+    g_string_append (s, extra_headers);
+  g_string_append (s, "Server: sipws/" PACKAGE_VERSION "\r\n");
+  return sws_sip_message_end (s, NULL, NULL, 0);
 }
 
 GBytes *

@@ -40,6 +40,17 @@ GBytes *sws_sip_message_end (GString    *msg,
                              const char *body,
                              gsize       body_len);
 
+/* A tag for To or From (RFC 3261 §19.3): 16 random hex digits. */
+void     sws_sip_make_tag        (char out[17]);
+
+/* A whole response without a body, as the server sends its own answers:
+ * sws_sip_response_begin() with a fresh tag, `extra_headers` (full lines,
+ * may be NULL), "Server: sipws/VERSION", and the end. */
+GBytes  *sws_sip_response_simple (const SwsSipMessage *request,
+                                  guint                status,
+                                  const char          *reason,
+                                  const char          *extra_headers);
+
 /* Append an RFC 1123 date as SIP wants it (RFC 3261 §20.17), always in
  * English and GMT: "Wed, 25 Nov 2026 10:00:00 GMT". */
 void sws_sip_append_date (GString *s,

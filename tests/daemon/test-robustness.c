@@ -110,9 +110,9 @@ drain (SwsConnection *conn)
 static void
 check_still_serving (SwsServer *server, SwsConnection *conn)
 {
+  static guint cseq = 0;
   g_autofree char *text = sws_test_register ("check@example.com", "<sip:check@c.invalid>",
-                                             "still-serving", g_random_int_range (1, 1000000),
-                                             NULL);
+                                             "still-serving", ++cseq, NULL);
   g_autoptr(SwsSipMessage) r = NULL;
 
   drain (conn);
