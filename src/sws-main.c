@@ -246,6 +246,10 @@ main (int   argc,
 
   g_main_loop_run (loop);
 
+  /* Let the closes already under way (sockets, bus) finish. */
+  for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+
   g_signal_handlers_disconnect_by_data (sws_server_get_transport (server), &d);
   g_message ("Stopped");
   return d.exit_code;
