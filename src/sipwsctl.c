@@ -285,10 +285,14 @@ cmd_status (Ctl *ctl)
   g_print ("%-15s %" G_GUINT64_FORMAT "\n", _("Registrations"),
            num_prop (props, "RegistrationCount"));
   g_print ("%-15s %" G_GUINT64_FORMAT "\n", _("Calls"), num_prop (props, "CallCount"));
-  g_print (_("%-15s %" G_GUINT64_FORMAT " received, %" G_GUINT64_FORMAT " sent, %"
-             G_GUINT64_FORMAT " malformed\n"), _("Messages"),
-           num_prop (props, "MessagesReceived"), num_prop (props, "MessagesSent"),
-           num_prop (props, "ParseErrors"));
+  {
+    g_autofree char *received = g_strdup_printf ("%" G_GUINT64_FORMAT, num_prop (props, "MessagesReceived"));
+    g_autofree char *sent = g_strdup_printf ("%" G_GUINT64_FORMAT, num_prop (props, "MessagesSent"));
+    g_autofree char *malformed = g_strdup_printf ("%" G_GUINT64_FORMAT, num_prop (props, "ParseErrors"));
+
+    g_print ("%-15s ", _("Messages"));
+    g_print (_("%s received, %s sent, %s malformed\n"), received, sent, malformed);
+  }
   return EXIT_OK;
 }
 
