@@ -10,11 +10,10 @@
 #include <signal.h>
 #include <sys/prctl.h>
 
-#include "sws-sip-writer.h"
 #include <json-glib/json-glib.h>
 
 #include "sws-dbus-generated.h"
-#include "sws-test-client.h"
+#include "sws-test-ua.h"
 
 #define BUS_NAME "org.sipws.Server1"
 #define ROOT "/org/sipws/Server1"
@@ -223,47 +222,10 @@ client (Fixture *f)
 }
 
 static void
-do_register (SwsTestClient *c, const char *aor, const char *contact, guint cseq)
-{
-  g_autofree char *call_id = g_strdup_printf ("reg-%u", g_str_hash (contact));
-  g_autofree char *bracketed = g_strdup_printf ("<%s>", contact);
-  g_autofree char *req = sws_test_build_register (aor, bracketed, 600, call_id, cseq);
-  g_autofree char *resp = sws_test_client_request (c, req);
-
-  g_assert_cmpuint (sws_test_status_code (resp), ==, 200);
-}
-
-static SwsSipMessage *
-recv_sip (SwsTestClient *c)
-{
-  g_autofree char *text = sws_test_client_recv (c, SWS_TEST_RECV_TIMEOUT_MS);
-  g_autoptr(GError) error = NULL;
-  SwsSipMessage *msg = NULL;
-
-  g_assert_nonnull (text);
-  if (!sws_sip_message_parse_data (text, -1, &msg, &error))
-    g_error ("unparsable message (%s):\n%s", error->message, text);
-  return msg;
-}
-
-/* A UA's response to a request it received: Via, From, To (+tag), Call-ID,
- * CSeq copied, Record-Route kept for dialogs (RFC 3261 §12.1.1). */
-static void
 respond (SwsTestClient *c, SwsSipMessage *req, guint status, const char *reason,
          const char *contact)
 {
-  GString *s = sws_sip_response_begin (req, status, reason, "calleetag");
-  g_autoptr(GBytes) bytes = NULL;
-  const SwsHeader *rr = sws_sip_message_find (req, SWS_HDR_RECORD_ROUTE);
-  g_autofree char *text = NULL;
-
-  if (rr != NULL && status > 100 && status < 300)
-    g_string_append_printf (s, "Record-Route: %.*s\r\n", (int) rr->value.len, rr->value.p);
-  if (contact != NULL)
-    g_string_append_printf (s, "Contact: <%s>\r\n", contact);
-  bytes = sws_sip_message_end (s, NULL, NULL, 0);
-  text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  sws_test_client_send (c, text);
+  sws_test_ua_respond (c, req, status, reason, "calleetag", contact);
 }
 
 static const char *invite_text =
@@ -288,15 +250,15 @@ establish_call (SwsTestClient *alice, SwsTestClient *bob)
   const SwsHeader *rr;
 
   sws_test_client_send (alice, invite_text);
-  trying = recv_sip (alice);
+  trying = sws_test_ua_recv (alice);
   g_assert_cmpuint (trying->status, ==, 100);
-  invite = recv_sip (bob);
+  invite = sws_test_ua_recv (bob);
   g_assert_cmpuint (invite->method, ==, SWS_METHOD_INVITE);
   respond (bob, invite, 180, "Ringing", "sip:bob@bob.invalid;transport=ws");
-  ringing = recv_sip (alice);
+  ringing = sws_test_ua_recv (alice);
   g_assert_cmpuint (ringing->status, ==, 180);
   respond (bob, invite, 200, "OK", "sip:bob@bob.invalid;transport=ws");
-  ok = recv_sip (alice);
+  ok = sws_test_ua_recv (alice);
   g_assert_cmpuint (ok->status, ==, 200);
   rr = sws_sip_message_find (ok, SWS_HDR_RECORD_ROUTE);
   g_assert_nonnull (rr);
@@ -415,7 +377,7 @@ test_registration_object (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   gint64 now = g_get_real_time ();
 
-  do_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
+  sws_test_ua_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
   wait_objects (f, "Registration", 1);
   wait_signal (f, "InterfacesAdded " ROOT);
 
@@ -442,10 +404,10 @@ test_refresh_is_quiet (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) cseq = NULL;
 
-  do_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
+  sws_test_ua_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
   wait_objects (f, "Registration", 1);
   for (guint i = 2; i <= 30; i++)
-    do_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", i);
+    sws_test_ua_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", i);
   sws_test_sleep (200);
   /* SPEC: refreshes emit nothing on the bus, but reading gives the news. */
   g_assert_cmpuint (count_signals (f, "PropertiesChanged"), ==, 0);
@@ -470,7 +432,7 @@ test_connection_closed (Fixture *f, gconstpointer data)
 {
   g_autoptr(SwsTestClient) alice = client (f);
 
-  do_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
+  sws_test_ua_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
   wait_objects (f, "Registration", 1);
   sws_test_client_close (alice);
   wait_objects (f, "Registration", 0);
@@ -488,8 +450,8 @@ test_remove (Fixture *f, gconstpointer data)
   g_autoptr(SwsSipMessage) trying = NULL;
   g_autoptr(SwsSipMessage) r = NULL;
 
-  do_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
-  do_register (bob, "sip:bob@example.com", "sip:bob@bob.invalid;transport=ws", 1);
+  sws_test_ua_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
+  sws_test_ua_register (bob, "sip:bob@example.com", "sip:bob@bob.invalid;transport=ws", 1);
   wait_objects (f, "Registration", 2);
   reg = registration (f, 2);
   g_assert_cmpstr (sws_dbus_registration_get_aor (reg), ==, "sip:bob@example.com");
@@ -501,8 +463,8 @@ test_remove (Fixture *f, gconstpointer data)
 
   /* bob is known but has no binding now: 480 */
   sws_test_client_send (alice, invite_text);
-  trying = recv_sip (alice);
-  r = trying->status == 100 ? recv_sip (alice) : sws_sip_message_ref (trying);
+  trying = sws_test_ua_recv (alice);
+  r = trying->status == 100 ? sws_test_ua_recv (alice) : sws_sip_message_ref (trying);
   g_assert_cmpuint (r->status, ==, 480);
 }
 
@@ -535,8 +497,8 @@ test_call_states (Fixture *f, gconstpointer data)
   g_autofree char *bye_text = NULL;
   g_autofree char *ack_text = NULL;
 
-  do_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
-  do_register (bob, "sip:bob@example.com", "sip:bob@bob.invalid;transport=ws", 1);
+  sws_test_ua_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
+  sws_test_ua_register (bob, "sip:bob@example.com", "sip:bob@bob.invalid;transport=ws", 1);
   wait_objects (f, "Registration", 2);
 
   rr = establish_call (alice, bob);
@@ -568,10 +530,10 @@ test_call_states (Fixture *f, gconstpointer data)
                               "Call-ID: dbus-call-1\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n",
                               rr);
   sws_test_client_send (alice, bye_text);
-  bye = recv_sip (bob);
+  bye = sws_test_ua_recv (bob);
   g_assert_cmpuint (bye->method, ==, SWS_METHOD_BYE);
   respond (bob, bye, 200, "OK", NULL);
-  ok = recv_sip (alice);
+  ok = sws_test_ua_recv (alice);
   g_assert_cmpuint (ok->status, ==, 200);
 
   wait_call_state (call, 7);
@@ -596,8 +558,8 @@ test_call_hangup (Fixture *f, gconstpointer data)
   g_autofree char *rr = NULL;
   g_autofree char *remote = NULL;
 
-  do_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
-  do_register (bob, "sip:bob@example.com", "sip:bob@bob.invalid;transport=ws", 1);
+  sws_test_ua_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
+  sws_test_ua_register (bob, "sip:bob@example.com", "sip:bob@bob.invalid;transport=ws", 1);
   rr = establish_call (alice, bob);
   wait_objects (f, "Call", 1);
   call = call_object (f, 1);
@@ -606,8 +568,8 @@ test_call_hangup (Fixture *f, gconstpointer data)
   g_assert_true (sws_dbus_call_call_hangup_sync (call, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error));
   g_assert_no_error (error);
   /* Hangup really reaches the clients: a BYE to each side. */
-  bye_a = recv_sip (alice);
-  bye_b = recv_sip (bob);
+  bye_a = sws_test_ua_recv (alice);
+  bye_b = sws_test_ua_recv (bob);
   g_assert_cmpuint (bye_a->method, ==, SWS_METHOD_BYE);
   g_assert_cmpuint (bye_b->method, ==, SWS_METHOD_BYE);
   wait_call_state (call, 7);
@@ -628,7 +590,7 @@ test_manager (Fixture *f, gconstpointer data)
   g_autofree char *remote = NULL;
   g_autoptr(GVariant) reply = NULL;
 
-  do_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
+  sws_test_ua_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
   wait_objects (f, "Registration", 1);
   g_assert_cmpstr (sws_dbus_manager_get_version (f->server), !=, NULL);
   g_assert_cmpstr (sws_dbus_manager_get_listen_uris (f->server)[0], ==, f->uri);
@@ -687,7 +649,7 @@ test_busctl (Fixture *f, gconstpointer data)
     { "get-property " BUS_NAME " " ROOT " org.sipws.Server1.Manager RegistrationCount", "u 1" },
   };
 
-  do_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
+  sws_test_ua_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
   wait_objects (f, "Registration", 1);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -776,7 +738,7 @@ test_sipwsctl (Fixture *f, gconstpointer data)
   char *out = NULL, *err = NULL;
   JsonObject *reg;
 
-  do_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
+  sws_test_ua_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
   wait_objects (f, "Registration", 1);
 
   g_assert_cmpint (ctl (&out, &err, "status", "--json", NULL), ==, 0);
@@ -827,7 +789,7 @@ test_sipwsctl (Fixture *f, gconstpointer data)
   g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, on_monitor_line, seen);
   sws_test_sleep (300);
   bob = client (f);
-  do_register (bob, "sip:bob@example.com", "sip:bob@bob.invalid;transport=ws", 1);
+  sws_test_ua_register (bob, "sip:bob@example.com", "sip:bob@bob.invalid;transport=ws", 1);
   if (!sws_test_iterate_until (NULL, 3000, output_has_registered, seen))
     g_error ("monitor printed:\n%s", seen->str);
   g_subprocess_send_signal (monitor, SIGTERM);
@@ -867,7 +829,7 @@ test_no_bus (void)
   config = start_daemon (&f, "unix:path=/nonexistent/sws-no-bus");
   g_assert_true (poll_until (5000, tcp_ready, &f));
   alice = client (&f);
-  do_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
+  sws_test_ua_register (alice, "sip:alice@example.com", "sip:alice@alice.invalid;transport=ws", 1);
   g_subprocess_send_signal (f.daemon, SIGTERM);
   g_subprocess_wait_check (f.daemon, NULL, &error);
   g_assert_no_error (error);
