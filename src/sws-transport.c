@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 
@@ -360,6 +362,7 @@ listen_one (SwsTransport  *self,
   g_autoptr(GSocketAddress) addr = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GResolver) resolver = NULL;
+  g_autoptr(GSocket) socket = NULL;
   const char *host;
   int port;
 
@@ -387,7 +390,19 @@ listen_one (SwsTransport  *self,
     }
 
   addr = g_inet_socket_address_new (inet, (guint16) port);
-  if (!soup_server_listen (self->server, addr, 0, &local_error))
+  /* Our own socket, for its backlog: libsoup listens with 10, and a burst
+   * of browsers reconnecting after a restart would overflow it. */
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, &local_error);
+  if (socket != NULL)
+    {
+      g_socket_set_listen_backlog (socket, SOMAXCONN);
+      if (!g_socket_bind (socket, addr, TRUE, &local_error) ||
+          !g_socket_listen (socket, &local_error) ||
+          !soup_server_listen_socket (self->server, socket, 0, &local_error))
+        g_clear_object (&socket);
+    }
+  if (socket == NULL)
     {
       g_set_error (error, local_error->domain, local_error->code,
                    _("Cannot listen on %s: %s"), uri, local_error->message);

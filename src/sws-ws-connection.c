@@ -79,6 +79,23 @@ on_closed (SoupWebsocketConnection *websocket,
 }
 
 static gboolean
+is_ascii (const char *data,
+          gsize       len)
+{
+  guint64 acc = 0, word;
+  gsize i = 0;
+
+  for (; i + 8 <= len; i += 8)
+    {
+      memcpy (&word, data + i, 8);
+      acc |= word;
+    }
+  for (; i < len; i++)
+    acc |= (guchar) data[i];
+  return (acc & G_GUINT64_CONSTANT (0x8080808080808080)) == 0;
+}
+
+static gboolean
 sws_ws_connection_send (SwsConnection *conn,
                         GBytes        *message)
 {
@@ -91,9 +108,11 @@ sws_ws_connection_send (SwsConnection *conn,
     return FALSE;
 
   /* Text frames must be UTF-8 (RFC 6455 §5.6); a SIP message with a binary
-   * body goes in a binary frame (RFC 7118 §5). */
+   * body goes in a binary frame (RFC 7118 §5). Almost every message is
+   * plain ASCII, which a word at a time tells quickly. */
   data = g_bytes_get_data (message, &len);
   soup_websocket_connection_send_message (self->websocket,
+                                          is_ascii (data, len) ||
                                           g_utf8_validate_len (data, len, NULL)
                                             ? SOUP_WEBSOCKET_DATA_TEXT
                                             : SOUP_WEBSOCKET_DATA_BINARY,

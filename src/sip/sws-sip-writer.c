@@ -246,7 +246,22 @@ sws_sip_response_begin (const SwsSipMessage *request,
 void
 sws_sip_make_tag (char out[17])
 {
-  g_snprintf (out, 17, "%08x%08x", g_random_int (), g_random_int ());
+  /* Unique, not secret (§19.3): a random 64-bit start, then a counter
+   * mixed so that consecutive tags do not look alike. */
+  static guint64 state;
+  static const char hex[] = "0123456789abcdef";
+  guint64 v;
+
+  if (state == 0)
+    state = ((guint64) g_random_int () << 32) | g_random_int () | 1;
+  state += G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  v = state;
+  v = (v ^ (v >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  v = (v ^ (v >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  v ^= v >> 31;
+  for (int i = 15; i >= 0; i--, v >>= 4)
+    out[i] = hex[v & 0xf];
+  out[16] = '\0';
 }
 
 GBytes *
@@ -298,17 +313,24 @@ sws_sip_append_date (GString *s,
   static const char days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
   static const char months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+  /* One formatting per second: every REGISTER answer carries a Date. */
+  static gint64 cached_seconds = -1;
+  static char cached[32];
   time_t t = (time_t) unix_seconds;
   struct tm tm;
 
-  if ((gint64) t != unix_seconds || gmtime_r (&t, &tm) == NULL ||
-      tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+  if (unix_seconds != cached_seconds)
     {
-      t = 0;
-      gmtime_r (&t, &tm);
+      if ((gint64) t != unix_seconds || gmtime_r (&t, &tm) == NULL ||
+          tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+        {
+          t = 0;
+          gmtime_r (&t, &tm);
+        }
+      g_snprintf (cached, sizeof cached, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+                  days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+                  tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+      cached_seconds = unix_seconds;
     }
-
-  g_string_append_printf (s, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-                          days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-                          tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  g_string_append (s, cached);
 }

@@ -353,6 +353,38 @@ test_date_locale (void)
   setlocale (LC_ALL, saved);
 }
 
+static void
+test_tags_unique (void)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < 10000; i++)
+    {
+      char tag[17];
+
+      sws_sip_make_tag (tag);
+      g_assert_cmpuint (strlen (tag), ==, 16);
+      for (guint j = 0; j < 16; j++)
+        g_assert_true (g_ascii_isxdigit (tag[j]));
+      g_assert_true (g_hash_table_add (seen, g_strdup (tag)));
+    }
+}
+
+static void
+test_date_cache (void)
+{
+  g_autoptr(GString) a = g_string_new (NULL);
+  g_autoptr(GString) b = g_string_new (NULL);
+
+  /* the per-second cache must follow the clock it is given */
+  sws_sip_append_date (a, 1795591569);
+  sws_sip_append_date (b, 1795591570);
+  g_assert_cmpstr (a->str, !=, b->str);
+  g_string_truncate (a, 0);
+  sws_sip_append_date (a, 1795591570);
+  g_assert_cmpstr (a->str, ==, b->str);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -370,6 +402,9 @@ main (int argc, char **argv)
   g_test_add_func ("/sws/writer/extra-headers", test_extra_headers);
   g_test_add_func ("/sws/writer/date", test_date);
   g_test_add_func ("/sws/writer/date-locale", test_date_locale);
+
+  g_test_add_func ("/sws/writer/tags-unique", test_tags_unique);
+  g_test_add_func ("/sws/writer/date-cache", test_date_cache);
 
   return g_test_run ();
 }
