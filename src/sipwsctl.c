@@ -186,20 +186,6 @@ format_duration (gint64 seconds)
   return g_strdup_printf ("%" G_GINT64_FORMAT "s", seconds);
 }
 
-static const char *
-state_name (guint state)
-{
-  switch (state)
-    {
-    case 1: return "dialing";
-    case 2: return "ringing-out";
-    case 4: return "active";
-    case 5: return "held";
-    case 7: return "terminated";
-    default: return "unknown";
-    }
-}
-
 static char **
 row_of (const char *first, ...)
 {
@@ -361,7 +347,7 @@ cmd_list (Ctl *ctl, const char *interface)
           start = (gint64) num_prop (p, "AnswerTime");
           end = (gint64) num_prop (p, "EndTime");
           row[0] = g_strdup_printf ("%u", number_of (path));
-          row[1] = g_strdup (state_name ((guint) num_prop (p, "State")));
+          row[1] = g_strdup (sws_ctl_state_name ((guint) num_prop (p, "State")));
           row[2] = g_strdup (str_prop (p, "Caller"));
           row[3] = g_strdup (str_prop (p, "Callee"));
           row[4] = start ? format_duration (((end ? end : now) - start) / G_USEC_PER_SEC)

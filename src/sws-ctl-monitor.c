@@ -37,8 +37,8 @@ removed_reason (guint reason)
     }
 }
 
-static const char *
-state_name (guint state)
+const char *
+sws_ctl_state_name (guint state)
 {
   switch (state)
     {
@@ -131,7 +131,7 @@ on_object_added (GDBusObjectManager *manager,
       g_autofree char *text = g_strdup_printf ("%s -> %s [%s] %s",
                                                sws_dbus_call_get_caller (call),
                                                sws_dbus_call_get_callee (call),
-                                               state_name (sws_dbus_call_get_state (call)), path);
+                                               sws_ctl_state_name (sws_dbus_call_get_state (call)), path);
 
       emit (m, "call", path, props, text);
     }
@@ -164,8 +164,8 @@ on_proxy_signal (GDBusObjectManagerClient *manager,
       guint old_state, new_state, reason;
 
       g_variant_get (parameters, "(uuu)", &old_state, &new_state, &reason);
-      text = g_strdup_printf ("%s -> %s (reason %u) %s", state_name (old_state),
-                              state_name (new_state), reason, path);
+      text = g_strdup_printf ("%s -> %s (reason %u) %s", sws_ctl_state_name (old_state),
+                              sws_ctl_state_name (new_state), reason, path);
       emit (m, "call-state", path, props, text);
     }
 }
