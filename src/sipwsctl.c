@@ -1,4 +1,10 @@
-/* sipwsctl.c: look at and act on a running sipwsd over D-Bus */
+/* sipwsctl.c: look at and act on a running sipwsd over D-Bus
+ *
+ * A client of the daemon's D-Bus API and nothing else: the object manager
+ * client (generated from data/org.sipws.Server1.xml) holds every
+ * Registration and Call with its properties, a Manager proxy the server's.
+ * Text output is for people, --json (through sws-json.c) for scripts.
+ */
 
 #define G_LOG_DOMAIN "sipwsctl"
 
@@ -7,471 +13,488 @@
 #include <locale.h>
 
 #include <gio/gio.h>
-#include <glib-unix.h>
 #include <glib/gi18n.h>
 
-#include "sws-dbus-generated.h"
 #include "sws-ctl-monitor.h"
+#include "sws-ctl-output.h"
+#include "sws-dbus-generated.h"
 #include "sws-json.h"
 
 #define BUS_NAME "org.sipws.Server1"
 #define ROOT "/org/sipws/Server1"
+#define REGISTRATION_IFACE "org.sipws.Server1.Registration"
+#define CALL_IFACE "org.sipws.Server1.Call"
 
+/* Every method call: never start the daemon, never wait for ever. */
+#define CALL_FLAGS G_DBUS_CALL_FLAGS_NO_AUTO_START
+#define CALL_TIMEOUT_MS 10000
+
+/* SPEC: 0 success, 1 a D-Bus error or no daemon, 2 bad usage. */
 enum {
   EXIT_OK = 0,
   EXIT_DBUS = 1,
   EXIT_USAGE = 2,
 };
 
-static gboolean opt_json;
+typedef struct
+{
+  GDBusObjectManager *objects;   /* every Registration and Call */
+  SwsDBusManager *manager;       /* the root object's Manager */
+  gboolean json;
+} Ctl;
 
 typedef struct
 {
-  GDBusConnection *bus;
-  GVariant *objects;   /* a{oa{sa{sv}}} from GetManagedObjects */
-} Ctl;
+  const char *name;
+  const char *argument;          /* NULL when the command takes none */
+  const char *help;
+  int (*run) (Ctl *ctl, const char *argument);
+} Command;
 
 static int
 fail (GError *error)
 {
+  /* "GDBus.Error:org.sipws.Server1.Error.NotFound: …" says nothing a
+   * user needs beyond the message. */
   g_dbus_error_strip_remote_error (error);
   g_printerr ("sipwsctl: %s\n", error->message);
   return EXIT_DBUS;
 }
 
-static int
-usage (GOptionContext *context, const char *problem)
-{
-  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
-
-  if (problem != NULL)
-    g_printerr ("sipwsctl: %s\n\n", problem);
-  g_printerr ("%s", help);
-  return EXIT_USAGE;
-}
-
 /* ---- reading ------------------------------------------------------------ */
 
-static GVariant *
-call (Ctl         *ctl,
-      const char  *path,
-      const char  *interface,
-      const char  *method,
-      GVariant    *args,
-      const char  *reply_type,
-      GError     **error)
+static gint
+by_number (gconstpointer a,
+           gconstpointer b)
 {
-  return g_dbus_connection_call_sync (ctl->bus, BUS_NAME, path, interface, method, args,
-                                      reply_type ? G_VARIANT_TYPE (reply_type) : NULL,
-                                      G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, error);
+  guint na = sws_ctl_object_number (g_dbus_proxy_get_object_path (*(GDBusProxy **) a));
+  guint nb = sws_ctl_object_number (g_dbus_proxy_get_object_path (*(GDBusProxy **) b));
+
+  return na < nb ? -1 : na > nb;
 }
 
-static gboolean
-load_objects (Ctl *ctl, GError **error)
-{
-  g_autoptr(GVariant) reply = call (ctl, ROOT, "org.freedesktop.DBus.ObjectManager",
-                                    "GetManagedObjects", NULL, "(a{oa{sa{sv}}})", error);
-
-  if (reply == NULL)
-    return FALSE;
-  ctl->objects = g_variant_get_child_value (reply, 0);
-  return TRUE;
-}
-
-/* Objects with `interface`, sorted by their number N. (transfer full) */
+/* The proxies of `interface` on every object, sorted by N. */
 static GPtrArray *
-objects_with (Ctl *ctl, const char *interface)
+proxies_of (Ctl        *ctl,
+            const char *interface)
 {
-  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  GVariantIter iter;
-  const char *path;
-  GVariant *ifaces;
+  GPtrArray *list = g_ptr_array_new_with_free_func (g_object_unref);
+  GList *objects = g_dbus_object_manager_get_objects (ctl->objects);
 
-  g_variant_iter_init (&iter, ctl->objects);
-  while (g_variant_iter_next (&iter, "{&o@a{sa{sv}}}", &path, &ifaces))
+  for (GList *l = objects; l != NULL; l = l->next)
     {
-      GVariant *props = g_variant_lookup_value (ifaces, interface, G_VARIANT_TYPE ("a{sv}"));
+      GDBusInterface *iface = g_dbus_object_get_interface (l->data, interface);
 
-      if (props != NULL)
-        g_ptr_array_add (list, g_variant_new ("(o@a{sv})", path, props));
-      g_variant_unref (ifaces);
-      g_clear_pointer (&props, g_variant_unref);
+      if (iface != NULL)
+        g_ptr_array_add (list, iface);
     }
-  for (guint i = 0; i < list->len; i++)
-    g_variant_ref_sink (list->pdata[i]);
+  g_list_free_full (objects, g_object_unref);
+  g_ptr_array_sort (list, by_number);
   return list;
 }
 
-static guint
-number_of (const char *path)
-{
-  const char *slash = strrchr (path, '/');
-
-  return slash ? (guint) g_ascii_strtoull (slash + 1, NULL, 10) : 0;
-}
-
-static gint
-by_number (gconstpointer a, gconstpointer b)
-{
-  const char *pa, *pb;
-
-  g_variant_get_child (*(GVariant **) a, 0, "&o", &pa);
-  g_variant_get_child (*(GVariant **) b, 0, "&o", &pb);
-  return (gint) number_of (pa) - (gint) number_of (pb);
-}
-
-static const char *
-str_prop (GVariant *props, const char *name)
-{
-  const char *value = NULL;
-
-  if (!g_variant_lookup (props, name, "&s", &value))
-    g_variant_lookup (props, name, "&o", &value);
-  return value ? value : "";
-}
-
-static guint64
-num_prop (GVariant *props, const char *name)
-{
-  g_autoptr(GVariant) v = g_variant_lookup_value (props, name, NULL);
-
-  if (v == NULL)
-    return 0;
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_UINT32))
-    return g_variant_get_uint32 (v);
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_UINT64))
-    return g_variant_get_uint64 (v);
-  return 0;
-}
-
 static void
-print_json (JsonNode *node)
+print_json_list (GPtrArray *proxies)
 {
-  g_autofree char *text = sws_json_to_string (node, TRUE);
-
-  g_print ("%s", text);
-}
-
-static void
-print_json_list (GPtrArray *list)
-{
-  g_autoptr(JsonArray) array = json_array_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  JsonArray *array = json_array_sized_new (proxies->len);
 
-  for (guint i = 0; i < list->len; i++)
-    {
-      const char *path;
-      g_autoptr(GVariant) props = NULL;
-
-      g_variant_get (list->pdata[i], "(&o@a{sv})", &path, &props);
-      json_array_add_element (array, sws_json_object_from_properties (path, props));
-    }
-  json_node_set_array (node, array);
-  print_json (node);
+  for (guint i = 0; i < proxies->len; i++)
+    json_array_add_element (array, sws_ctl_proxy_to_json (proxies->pdata[i]));
+  json_node_take_array (node, array);
+  sws_ctl_print_json (node, TRUE);
 }
-
-/* ---- human output ------------------------------------------------------- */
 
 static char *
-format_duration (gint64 seconds)
+number_text (GDBusProxy *proxy)
 {
-  if (seconds < 0)
-    seconds = 0;
-  if (seconds >= 3600)
-    return g_strdup_printf ("%" G_GINT64_FORMAT "h%02" G_GINT64_FORMAT "m%02" G_GINT64_FORMAT "s",
-                            seconds / 3600, seconds / 60 % 60, seconds % 60);
-  if (seconds >= 60)
-    return g_strdup_printf ("%" G_GINT64_FORMAT "m%02" G_GINT64_FORMAT "s",
-                            seconds / 60, seconds % 60);
-  return g_strdup_printf ("%" G_GINT64_FORMAT "s", seconds);
+  return g_strdup_printf ("%u", sws_ctl_object_number (g_dbus_proxy_get_object_path (proxy)));
 }
 
-static char **
-row_of (const char *first, ...)
-{
-  GPtrArray *row = g_ptr_array_new ();
-  va_list args;
-
-  va_start (args, first);
-  for (const char *cell = first; cell != NULL; cell = va_arg (args, const char *))
-    g_ptr_array_add (row, g_strdup (cell));
-  va_end (args);
-  g_ptr_array_add (row, NULL);
-  return (char **) g_ptr_array_free (row, FALSE);
-}
-
-/* Print rows of columns, each column as wide as its widest cell. */
 static void
-print_table (GPtrArray *rows)
+print_registrations (GPtrArray *proxies)
 {
-  guint n_cols = rows->len > 0 ? g_strv_length (rows->pdata[0]) : 0;
-  g_autofree guint *width = g_new0 (guint, n_cols + 1);
+  g_autoptr(SwsCtlTable) table = sws_ctl_table_new (6);
+  gint64 now = g_get_real_time ();
 
-  for (guint r = 0; r < rows->len; r++)
-    for (guint c = 0; c < n_cols; c++)
-      width[c] = MAX (width[c], (guint) g_utf8_strlen (((char **) rows->pdata[r])[c], -1));
-  for (guint r = 0; r < rows->len; r++)
+  if (proxies->len == 0)
     {
-      GString *line = g_string_new (NULL);
-
-      for (guint c = 0; c < n_cols; c++)
-        {
-          const char *cell = ((char **) rows->pdata[r])[c];
-
-          g_string_append (line, cell);
-          if (c + 1 < n_cols)
-            for (guint pad = g_utf8_strlen (cell, -1); pad < width[c] + 2; pad++)
-              g_string_append_c (line, ' ');
-        }
-      g_print ("%s\n", g_strchomp (line->str));
-      g_string_free (line, TRUE);
+      g_print ("%s\n", _("No registrations."));
+      return;
     }
+  sws_ctl_table_add (table, _("N"), _("AOR"), _("CONTACT"), _("REMOTE ADDRESS"),
+                     _("EXPIRES IN"), _("USER AGENT"));
+  for (guint i = 0; i < proxies->len; i++)
+    {
+      SwsDBusRegistration *reg = proxies->pdata[i];
+      g_autofree char *n = number_text (proxies->pdata[i]);
+      /* Expires is absolute (µs since the epoch); people want "how long". */
+      gint64 left = ((gint64) sws_dbus_registration_get_expires (reg) - now) / G_USEC_PER_SEC;
+      g_autofree char *expires = g_strdup_printf ("%" G_GINT64_FORMAT "s", MAX (left, 0));
+
+      sws_ctl_table_add (table, n, sws_dbus_registration_get_aor (reg),
+                         sws_dbus_registration_get_contact (reg),
+                         sws_dbus_registration_get_remote_address (reg), expires,
+                         sws_dbus_registration_get_user_agent (reg));
+    }
+  sws_ctl_table_print (table);
+}
+
+static void
+print_calls (GPtrArray *proxies)
+{
+  g_autoptr(SwsCtlTable) table = sws_ctl_table_new (6);
+  gint64 now = g_get_real_time ();
+
+  if (proxies->len == 0)
+    {
+      g_print ("%s\n", _("No calls."));
+      return;
+    }
+  sws_ctl_table_add (table, _("N"), _("STATE"), _("CALLER"), _("CALLEE"), _("DURATION"),
+                     _("CODE"));
+  for (guint i = 0; i < proxies->len; i++)
+    {
+      SwsDBusCall *call = proxies->pdata[i];
+      g_autofree char *n = number_text (proxies->pdata[i]);
+      gint64 answered = (gint64) sws_dbus_call_get_answer_time (call);
+      gint64 ended = (gint64) sws_dbus_call_get_end_time (call);
+      guint code = sws_dbus_call_get_termination_code (call);
+      g_autofree char *duration = NULL;
+      g_autofree char *code_text = NULL;
+
+      /* Talk time: from the answer to the end, or to now while it lasts. */
+      if (answered != 0)
+        duration = sws_ctl_format_duration (((ended != 0 ? ended : now) - answered) /
+                                            G_USEC_PER_SEC);
+      if (code != 0)
+        code_text = g_strdup_printf ("%u", code);
+      sws_ctl_table_add (table, n, sws_ctl_call_state_name (sws_dbus_call_get_state (call)),
+                         sws_dbus_call_get_caller (call), sws_dbus_call_get_callee (call),
+                         duration, code_text);
+    }
+  sws_ctl_table_print (table);
 }
 
 /* ---- commands ----------------------------------------------------------- */
 
-static int
-cmd_status (Ctl *ctl)
+static char *
+count_text (guint64 n)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = call (ctl, ROOT, "org.freedesktop.DBus.Properties", "GetAll",
-                                    g_variant_new ("(s)", "org.sipws.Server1.Manager"),
-                                    "(a{sv})", &error);
-  g_autoptr(GVariant) props = NULL;
-  g_autofree const char **listen = NULL;
-  g_autofree const char **domains = NULL;
-  g_autofree char *uptime = NULL;
-  g_autofree char *listen_text = NULL;
-  g_autofree char *domains_text = NULL;
-
-  if (reply == NULL)
-    return fail (error);
-  props = g_variant_get_child_value (reply, 0);
-  if (opt_json)
-    {
-      g_autoptr(JsonNode) node = sws_json_object_from_properties (NULL, props);
-
-      print_json (node);
-      return EXIT_OK;
-    }
-
-  g_variant_lookup (props, "ListenUris", "^a&s", &listen);
-  g_variant_lookup (props, "Domains", "^a&s", &domains);
-  uptime = format_duration ((g_get_real_time () - (gint64) num_prop (props, "StartTime")) /
-                            G_USEC_PER_SEC);
-  listen_text = listen ? g_strjoinv (", ", (char **) listen) : g_strdup ("");
-  domains_text = domains && domains[0] ? g_strjoinv (", ", (char **) domains)
-                                       : g_strdup (_("(every domain)"));
-  g_print ("%-15s %s\n", _("Version"), str_prop (props, "Version"));
-  g_print ("%-15s %s\n", _("Uptime"), uptime);
-  g_print ("%-15s %s\n", _("Listening"), listen_text);
-  g_print ("%-15s %s\n", _("Domains"), domains_text);
-  g_print ("%-15s %s\n", _("Log level"), str_prop (props, "LogLevel"));
-  g_print ("%-15s %" G_GUINT64_FORMAT "\n", _("Connections"), num_prop (props, "ConnectionCount"));
-  g_print ("%-15s %" G_GUINT64_FORMAT "\n", _("Registrations"),
-           num_prop (props, "RegistrationCount"));
-  g_print ("%-15s %" G_GUINT64_FORMAT "\n", _("Calls"), num_prop (props, "CallCount"));
-  {
-    g_autofree char *received = g_strdup_printf ("%" G_GUINT64_FORMAT, num_prop (props, "MessagesReceived"));
-    g_autofree char *sent = g_strdup_printf ("%" G_GUINT64_FORMAT, num_prop (props, "MessagesSent"));
-    g_autofree char *malformed = g_strdup_printf ("%" G_GUINT64_FORMAT, num_prop (props, "ParseErrors"));
-
-    g_print ("%-15s ", _("Messages"));
-    g_print (_("%s received, %s sent, %s malformed\n"), received, sent, malformed);
-  }
-  return EXIT_OK;
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, n);
 }
 
 static void
-print_registrations (GPtrArray *list)
+print_status (SwsDBusManager *manager)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  gint64 now = g_get_real_time ();
+  const char * const *listen = sws_dbus_manager_get_listen_uris (manager);
+  const char * const *domains = sws_dbus_manager_get_domains (manager);
+  gint64 started = (gint64) sws_dbus_manager_get_start_time (manager);
+  g_autoptr(SwsCtlTable) table = sws_ctl_table_new (2);
+  g_autofree char *listen_text = listen ? g_strjoinv (" ", (char **) listen) : NULL;
+  g_autofree char *domains_text = NULL;
+  g_autofree char *uptime = sws_ctl_format_duration ((g_get_real_time () - started) /
+                                                     G_USEC_PER_SEC);
+  g_autofree char *connections = count_text (sws_dbus_manager_get_connection_count (manager));
+  g_autofree char *registrations = count_text (sws_dbus_manager_get_registration_count (manager));
+  g_autofree char *calls = count_text (sws_dbus_manager_get_call_count (manager));
+  g_autofree char *received = count_text (sws_dbus_manager_get_messages_received (manager));
+  g_autofree char *sent = count_text (sws_dbus_manager_get_messages_sent (manager));
+  g_autofree char *malformed = count_text (sws_dbus_manager_get_parse_errors (manager));
+  g_autofree char *messages = NULL;
 
-  g_ptr_array_add (rows, row_of (_("N"), _("AOR"), _("CONTACT"), _("FROM"), _("EXPIRES IN"),
-                                 _("USER AGENT"), NULL));
-  for (guint i = 0; i < list->len; i++)
-    {
-      const char *path;
-      g_autoptr(GVariant) p = NULL;
-      char **row = g_new0 (char *, 7);
+  /* No domains configured means every domain is served. */
+  domains_text = domains && domains[0] ? g_strjoinv (" ", (char **) domains)
+                                       : g_strdup (_("every domain"));
+  /* The numbers go in as strings: G_GUINT64_FORMAT cannot be part of a
+   * translatable string. */
+  messages = g_strdup_printf (_("%s received, %s sent, %s malformed"), received, sent, malformed);
 
-      g_variant_get (list->pdata[i], "(&o@a{sv})", &path, &p);
-      row[0] = g_strdup_printf ("%u", number_of (path));
-      row[1] = g_strdup (str_prop (p, "Aor"));
-      row[2] = g_strdup (str_prop (p, "Contact"));
-      row[3] = g_strdup (str_prop (p, "RemoteAddress"));
-      row[4] = format_duration (((gint64) num_prop (p, "Expires") - now) / G_USEC_PER_SEC);
-      row[5] = g_strdup (str_prop (p, "UserAgent"));
-      g_ptr_array_add (rows, row);
-    }
-  print_table (rows);
+  sws_ctl_table_add (table, _("Version:"), sws_dbus_manager_get_version (manager));
+  sws_ctl_table_add (table, _("Uptime:"), uptime);
+  sws_ctl_table_add (table, _("Listening on:"), listen_text);
+  sws_ctl_table_add (table, _("Domains:"), domains_text);
+  sws_ctl_table_add (table, _("Log level:"), sws_dbus_manager_get_log_level (manager));
+  sws_ctl_table_add (table, _("Connections:"), connections);
+  sws_ctl_table_add (table, _("Registrations:"), registrations);
+  sws_ctl_table_add (table, _("Calls:"), calls);
+  sws_ctl_table_add (table, _("Messages:"), messages);
+  sws_ctl_table_print (table);
 }
 
 static int
-cmd_list (Ctl *ctl, const char *interface)
+cmd_status (Ctl        *ctl,
+            const char *argument)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = NULL;
-
-  if (!load_objects (ctl, &error))
-    return fail (error);
-  list = objects_with (ctl, interface);
-  g_ptr_array_sort (list, by_number);
-  if (opt_json)
-    print_json_list (list);
-  else if (g_str_equal (interface, "org.sipws.Server1.Registration"))
+  /* GDBusProxy ignores a failed GetAll: an empty cache means the daemon
+   * went away between our calls. */
+  if (sws_dbus_manager_get_version (ctl->manager) == NULL)
     {
-      if (list->len == 0)
-        g_print ("%s\n", _("No registrations."));
-      else
-        print_registrations (list);
+      g_printerr ("sipwsctl: %s\n", _("cannot read the properties of sipwsd"));
+      return EXIT_DBUS;
     }
-  else if (list->len == 0)
-    g_print ("%s\n", _("No calls."));
+  if (ctl->json)
+    {
+      g_autoptr(GVariant) props = sws_ctl_proxy_properties (G_DBUS_PROXY (ctl->manager));
+      g_autoptr(JsonNode) node = sws_json_object_from_properties (ROOT, props);
+
+      sws_ctl_print_json (node, TRUE);
+    }
   else
-    {
-      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-      gint64 now = g_get_real_time ();
-
-      g_ptr_array_add (rows, row_of (_("N"), _("STATE"), _("CALLER"), _("CALLEE"),
-                                     _("DURATION"), _("CODE"), NULL));
-      for (guint i = 0; i < list->len; i++)
-        {
-          const char *path;
-          g_autoptr(GVariant) p = NULL;
-          char **row = g_new0 (char *, 7);
-          gint64 start, end;
-
-          g_variant_get (list->pdata[i], "(&o@a{sv})", &path, &p);
-          start = (gint64) num_prop (p, "AnswerTime");
-          end = (gint64) num_prop (p, "EndTime");
-          row[0] = g_strdup_printf ("%u", number_of (path));
-          row[1] = g_strdup (sws_ctl_state_name ((guint) num_prop (p, "State")));
-          row[2] = g_strdup (str_prop (p, "Caller"));
-          row[3] = g_strdup (str_prop (p, "Callee"));
-          row[4] = start ? format_duration (((end ? end : now) - start) / G_USEC_PER_SEC)
-                         : g_strdup ("-");
-          row[5] = num_prop (p, "TerminationCode")
-                     ? g_strdup_printf ("%" G_GUINT64_FORMAT, num_prop (p, "TerminationCode"))
-                     : g_strdup ("-");
-          g_ptr_array_add (rows, row);
-        }
-      print_table (rows);
-    }
+    print_status (ctl->manager);
   return EXIT_OK;
 }
 
 static int
-cmd_lookup (Ctl *ctl, const char *aor)
+cmd_registrations (Ctl        *ctl,
+                   const char *argument)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = call (ctl, ROOT, "org.sipws.Server1.Manager", "LookupAor",
-                                    g_variant_new ("(s)", aor), "(ao)", &error);
-  g_autoptr(GPtrArray) all = NULL;
-  g_autoptr(GPtrArray) found = NULL;
-  g_autofree const char **paths = NULL;
+  g_autoptr(GPtrArray) proxies = proxies_of (ctl, REGISTRATION_IFACE);
 
-  if (reply == NULL || !load_objects (ctl, &error))
-    return fail (error);
-  g_variant_get (reply, "(^a&o)", &paths);
-  all = objects_with (ctl, "org.sipws.Server1.Registration");
-  found = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  for (guint i = 0; i < all->len; i++)
-    {
-      const char *path;
-
-      g_variant_get_child (all->pdata[i], 0, "&o", &path);
-      if (g_strv_contains (paths, path))
-        g_ptr_array_add (found, g_variant_ref (all->pdata[i]));
-    }
-  g_ptr_array_sort (found, by_number);
-  if (opt_json)
-    print_json_list (found);
+  if (ctl->json)
+    print_json_list (proxies);
   else
-    print_registrations (found);
+    print_registrations (proxies);
   return EXIT_OK;
 }
 
-/* "3" or "/org/sipws/Server1/Call/3" */
+static int
+cmd_calls (Ctl        *ctl,
+           const char *argument)
+{
+  g_autoptr(GPtrArray) proxies = proxies_of (ctl, CALL_IFACE);
+
+  if (ctl->json)
+    print_json_list (proxies);
+  else
+    print_calls (proxies);
+  return EXIT_OK;
+}
+
+static int
+cmd_lookup (Ctl        *ctl,
+            const char *aor)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) paths = NULL;
+  g_autoptr(GPtrArray) proxies = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (!sws_dbus_manager_call_lookup_aor_sync (ctl->manager, aor, CALL_FLAGS, CALL_TIMEOUT_MS,
+                                              &paths, NULL, &error))
+    return fail (error);
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      GDBusInterface *iface = g_dbus_object_manager_get_interface (ctl->objects, paths[i],
+                                                                   REGISTRATION_IFACE);
+
+      /* A binding made after we read the tree is still news to us. */
+      if (iface != NULL)
+        g_ptr_array_add (proxies, iface);
+    }
+  g_ptr_array_sort (proxies, by_number);
+  if (ctl->json)
+    print_json_list (proxies);
+  else
+    print_registrations (proxies);
+  return EXIT_OK;
+}
+
+/* "3" or "/org/sipws/Server1/Call/3" to the object path; NULL when it is
+ * neither. */
 static char *
-object_path_for (const char *kind, const char *arg)
+object_path_for (const char *kind,
+                 const char *argument)
 {
   guint64 n;
 
-  if (g_variant_is_object_path (arg) && g_str_has_prefix (arg, ROOT "/"))
-    return g_strdup (arg);
-  if (g_ascii_string_to_unsigned (arg, 10, 1, G_MAXUINT32, &n, NULL))
+  if (g_variant_is_object_path (argument) && g_str_has_prefix (argument, ROOT "/"))
+    return g_strdup (argument);
+  if (g_ascii_string_to_unsigned (argument, 10, 1, G_MAXUINT32, &n, NULL))
     return g_strdup_printf (ROOT "/%s/%" G_GUINT64_FORMAT, kind, n);
   return NULL;
 }
 
-static int
-cmd_act (Ctl *ctl, const char *kind, const char *arg, const char *interface, const char *method)
+/* The proxy of `interface` at the object that `argument` names, or NULL
+ * after saying what is wrong; `status` is then the exit status. */
+static GDBusInterface *
+find_object (Ctl        *ctl,
+             const char *kind,
+             const char *interface,
+             const char *argument,
+             int        *status)
 {
-  g_autofree char *path = object_path_for (kind, arg);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *path = object_path_for (kind, argument);
+  GDBusInterface *iface;
 
   if (path == NULL)
     {
-      g_printerr (_("sipwsctl: “%s” is not a %s number or object path\n"), arg, kind);
-      return EXIT_USAGE;
+      if (g_str_equal (kind, "Call"))
+        g_printerr (_("sipwsctl: “%s” is not a call: give its number or object path\n"),
+                    argument);
+      else
+        g_printerr (_("sipwsctl: “%s” is not a registration: give its number or object "
+                      "path\n"), argument);
+      *status = EXIT_USAGE;
+      return NULL;
     }
-  reply = call (ctl, path, interface, method, NULL, NULL, &error);
-  if (reply == NULL)
+  iface = g_dbus_object_manager_get_interface (ctl->objects, path, interface);
+  if (iface == NULL)
     {
-      /* The object is gone or never was: say so plainly. */
-      if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
-          g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
-        {
-          g_printerr (_("sipwsctl: there is no %s %s\n"), kind, arg);
-          return EXIT_DBUS;
-        }
-      return fail (error);
+      if (g_str_equal (kind, "Call"))
+        g_printerr (_("sipwsctl: there is no call %s\n"), argument);
+      else
+        g_printerr (_("sipwsctl: there is no registration %s\n"), argument);
+      *status = EXIT_DBUS;
     }
+  return iface;
+}
+
+static int
+cmd_hangup (Ctl        *ctl,
+            const char *argument)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusInterface) call = NULL;
+  int status = EXIT_OK;
+
+  call = find_object (ctl, "Call", CALL_IFACE, argument, &status);
+  if (call == NULL)
+    return status;
+  if (!sws_dbus_call_call_hangup_sync (SWS_DBUS_CALL (call), CALL_FLAGS, CALL_TIMEOUT_MS,
+                                       NULL, &error))
+    return fail (error);
   return EXIT_OK;
 }
 
 static int
-cmd_reload (Ctl *ctl)
+cmd_remove (Ctl        *ctl,
+            const char *argument)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = call (ctl, ROOT, "org.sipws.Server1.Manager", "Reload", NULL,
-                                    NULL, &error);
+  g_autoptr(GDBusInterface) reg = NULL;
+  int status = EXIT_OK;
 
-  return reply ? EXIT_OK : fail (error);
+  reg = find_object (ctl, "Registration", REGISTRATION_IFACE, argument, &status);
+  if (reg == NULL)
+    return status;
+  if (!sws_dbus_registration_call_remove_sync (SWS_DBUS_REGISTRATION (reg), CALL_FLAGS,
+                                               CALL_TIMEOUT_MS, NULL, &error))
+    return fail (error);
+  return EXIT_OK;
 }
+
+static int
+cmd_monitor (Ctl        *ctl,
+             const char *argument)
+{
+  return sws_ctl_monitor (ctl->objects, ctl->json);
+}
+
+static int
+cmd_reload (Ctl        *ctl,
+            const char *argument)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sws_dbus_manager_call_reload_sync (ctl->manager, CALL_FLAGS, CALL_TIMEOUT_MS, NULL, &error))
+    return fail (error);
+  return EXIT_OK;
+}
+
+static const Command commands[] = {
+  { "status", NULL, N_("The server: version, uptime, addresses, counters"), cmd_status },
+  { "registrations", NULL, N_("Every contact binding"), cmd_registrations },
+  { "calls", NULL, N_("Calls going on and those that ended lately"), cmd_calls },
+  { "lookup", N_("AOR"), N_("The bindings of an address-of-record"), cmd_lookup },
+  { "hangup", N_("CALL"), N_("End a call, given by its number or object path"), cmd_hangup },
+  { "remove", N_("REG"), N_("Drop a binding, given by its number or object path"), cmd_remove },
+  { "monitor", NULL, N_("Print registration and call events until interrupted"), cmd_monitor },
+  { "reload", NULL, N_("Make sipwsd re-read its configuration file"), cmd_reload },
+};
 
 /* ---- main --------------------------------------------------------------- */
 
-static gboolean
-daemon_running (GDBusConnection *bus)
+static char *
+describe_commands (void)
 {
-  g_autoptr(GVariant) reply =
-    g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                 "org.freedesktop.DBus", "NameHasOwner",
-                                 g_variant_new ("(s)", BUS_NAME), G_VARIANT_TYPE ("(b)"),
-                                 G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
-  gboolean owned = FALSE;
+  GString *text = g_string_new (_("Commands:"));
 
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &owned);
-  return owned;
+  g_string_append_c (text, '\n');
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *usage = commands[i].argument
+                                 ? g_strdup_printf ("%s %s", commands[i].name,
+                                                    _(commands[i].argument))
+                                 : g_strdup (commands[i].name);
+
+      g_string_append_printf (text, "  %-18s %s\n", usage, _(commands[i].help));
+    }
+  g_string_append_c (text, '\n');
+  g_string_append (text, _("Exit status: 0 success, 1 sipwsd refused or is not running, "
+                           "2 bad usage."));
+  g_string_append_c (text, '\n');
+  return g_string_free (text, FALSE);
+}
+
+static int
+usage (GOptionContext *context,
+       const char     *problem)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  g_printerr ("sipwsctl: %s\n\n%s", problem, help);
+  return EXIT_USAGE;
+}
+
+/* Connect and make sure the daemon is there; prints why not. */
+static int
+connect_to_daemon (Ctl *ctl)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autofree char *owner = NULL;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  if (bus == NULL)
+    {
+      g_printerr (_("sipwsctl: there is no session bus to find sipwsd on: %s\n"),
+                  error->message);
+      return EXIT_DBUS;
+    }
+  /* Never start the daemon (D-Bus activation) just to look at it. */
+  ctl->objects =
+    sws_dbus_object_manager_client_new_sync (bus, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
+                                             BUS_NAME, ROOT, NULL, &error);
+  if (ctl->objects == NULL)
+    return fail (error);
+  owner = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (ctl->objects));
+  if (owner == NULL)
+    {
+      g_printerr ("%s\n", _("sipwsd is not running (nothing owns org.sipws.Server1 on the "
+                            "session bus)"));
+      return EXIT_DBUS;
+    }
+  ctl->manager = sws_dbus_manager_proxy_new_sync (bus, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                                                  BUS_NAME, ROOT, NULL, &error);
+  if (ctl->manager == NULL)
+    return fail (error);
+  return EXIT_OK;
 }
 
 int
-main (int argc, char *argv[])
+main (int   argc,
+      char *argv[])
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusConnection) bus = NULL;
-  const char *command;
-  guint want_args = 0;
+  g_autofree char *description = NULL;
+  const Command *command = NULL;
+  gboolean json = FALSE;
   Ctl ctl = { 0 };
   int status;
   const GOptionEntry entries[] = {
-    { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON instead of text"), NULL },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &json,
+      N_("Print JSON instead of text (monitor: one object per line)"), NULL },
     { NULL }
   };
 
@@ -482,74 +505,41 @@ main (int argc, char *argv[])
 
   context = g_option_context_new (_("COMMAND [ARGUMENT]"));
   g_option_context_set_summary (context, _("Look at and control a running sipwsd."));
-  g_option_context_set_description (context,
-    _("Commands:\n"
-      "  status          the server: version, uptime, addresses, counters\n"
-      "  registrations   every contact binding\n"
-      "  calls           running calls and those that ended lately\n"
-      "  lookup AOR      the bindings of an address-of-record\n"
-      "  hangup CALL     end a call (its number or object path)\n"
-      "  remove REG      drop a binding (its number or object path)\n"
-      "  monitor         print registration and call events until interrupted\n"
-      "  reload          re-read the configuration file\n\n"
-      "Exit status: 0 success, 1 the daemon refused or is not running, 2 bad usage.\n"));
+  description = describe_commands ();
+  g_option_context_set_description (context, description);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage (context, error->message);
   if (argc < 2)
     return usage (context, _("a command is needed"));
 
-  command = argv[1];
-  if (g_str_equal (command, "lookup") || g_str_equal (command, "hangup") ||
-      g_str_equal (command, "remove"))
-    want_args = 1;
-  else if (!g_strv_contains ((const char *[]) { "status", "registrations", "calls", "monitor",
-                                                "reload", NULL }, command))
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      command = &commands[i];
+  if (command == NULL)
     {
-      g_autofree char *msg = g_strdup_printf (_("unknown command “%s”"), command);
+      g_autofree char *problem = g_strdup_printf (_("unknown command “%s”"), argv[1]);
 
-      return usage (context, msg);
+      return usage (context, problem);
     }
-  if ((guint) argc - 2 != want_args)
+  if (argc != (command->argument ? 3 : 2))
     {
-      g_autofree char *msg = g_strdup_printf (want_args ? _("“%s” needs one argument")
-                                                        : _("“%s” takes no argument"),
-                                              command);
+      g_autofree char *problem = NULL;
 
-      return usage (context, msg);
-    }
-
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  if (bus == NULL)
-    {
-      g_printerr (_("sipwsctl: no session bus: %s\n"), error->message);
-      return EXIT_DBUS;
-    }
-  if (!daemon_running (bus))
-    {
-      g_printerr ("%s\n", _("sipwsd is not running (nothing owns org.sipws.Server1 on the "
-                            "session bus)"));
-      return EXIT_DBUS;
+      if (command->argument)
+        problem = g_strdup_printf (_("“%s” needs one argument, %s"), command->name,
+                                   _(command->argument));
+      else
+        problem = g_strdup_printf (_("“%s” takes no argument"), command->name);
+      return usage (context, problem);
     }
 
-  ctl.bus = bus;
-  if (g_str_equal (command, "status"))
-    status = cmd_status (&ctl);
-  else if (g_str_equal (command, "registrations"))
-    status = cmd_list (&ctl, "org.sipws.Server1.Registration");
-  else if (g_str_equal (command, "calls"))
-    status = cmd_list (&ctl, "org.sipws.Server1.Call");
-  else if (g_str_equal (command, "lookup"))
-    status = cmd_lookup (&ctl, argv[2]);
-  else if (g_str_equal (command, "hangup"))
-    status = cmd_act (&ctl, "Call", argv[2], "org.sipws.Server1.Call", "Hangup");
-  else if (g_str_equal (command, "remove"))
-    status = cmd_act (&ctl, "Registration", argv[2], "org.sipws.Server1.Registration", "Remove");
-  else if (g_str_equal (command, "reload"))
-    status = cmd_reload (&ctl);
-  else
-    status = sws_ctl_monitor (bus, opt_json);
+  ctl.json = json;
+  status = connect_to_daemon (&ctl);
+  if (status == EXIT_OK)
+    status = command->run (&ctl, argc > 2 ? argv[2] : NULL);
 
-  g_clear_pointer (&ctl.objects, g_variant_unref);
+  g_clear_object (&ctl.manager);
+  g_clear_object (&ctl.objects);
   return status;
 }

@@ -1,8 +1,10 @@
 /* sws-ctl-monitor.c: `sipwsctl monitor`, events as they happen
  *
- * Follows the daemon's ObjectManager: a Registration object appearing is a
- * new binding, its Removed signal says why it went; a Call appearing is a
- * new call and its StateChanged signals are the call's life.
+ * Everything comes through the daemon's ObjectManager: a Registration
+ * object appearing is a new binding and its Removed signal says why it
+ * went; a Call appearing is a new call, its StateChanged signals are the
+ * call's life, and its object going (call-linger later) is the last word.
+ * Refreshes of a binding emit nothing on the bus, so they are not events.
  */
 
 #define G_LOG_DOMAIN "sipwsctl"
@@ -13,132 +15,184 @@
 #include <glib/gi18n.h>
 
 #include "sws-ctl-monitor.h"
+#include "sws-ctl-output.h"
 #include "sws-dbus-generated.h"
 #include "sws-json.h"
 
 typedef struct
 {
   GMainLoop *loop;
+  GDBusObjectManager *objects;
   gboolean json;
-  int status;
+  /* Registrations whose Removed signal was printed: their object going
+   * away right after is not news. */
+  GHashTable *reported;
 } Monitor;
 
+/* "Call/3" for people; scripts get the whole path in JSON. */
 static const char *
-removed_reason (guint reason)
+short_path (const char *path)
 {
-  switch (reason)
-    {
-    case 1: return "unregistered";
-    case 2: return "expired";
-    case 3: return "connection-closed";
-    case 4: return "replaced";
-    case 5: return "administrative";
-    default: return "unknown";
-    }
+  return g_str_has_prefix (path, "/org/sipws/Server1/")
+           ? path + strlen ("/org/sipws/Server1/") : path;
 }
 
-const char *
-sws_ctl_state_name (guint state)
-{
-  switch (state)
-    {
-    case 1: return "dialing";
-    case 2: return "ringing-out";
-    case 4: return "active";
-    case 5: return "held";
-    case 7: return "terminated";
-    default: return "unknown";
-    }
-}
-
+/* One event: a line of text, or a JSON object on one line with "time"
+ * (µs since the epoch, like every time of the D-Bus API), "event", and
+ * when an object is concerned, "path" and "object" (its properties).
+ * `fields` adds event-specific members (may be NULL). */
 static void
 emit (Monitor    *m,
       const char *event,
-      const char *path,
-      GVariant   *props,
+      GDBusProxy *proxy,
+      JsonObject *fields,
       const char *text)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *stamp = g_date_time_format (now, "%H:%M:%S");
 
   if (m->json)
     {
       g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
       JsonObject *object = json_object_new ();
-      g_autofree char *line = NULL;
 
-      json_object_set_int_member (object, "time", g_date_time_to_unix (now));
+      json_object_set_int_member (object, "time", g_date_time_to_unix (now) * G_USEC_PER_SEC +
+                                                  g_date_time_get_microsecond (now));
       json_object_set_string_member (object, "event", event);
-      json_object_set_member (object, "object", sws_json_object_from_properties (path, props));
+      if (proxy != NULL)
+        {
+          json_object_set_string_member (object, "path", g_dbus_proxy_get_object_path (proxy));
+          json_object_set_member (object, "object", sws_ctl_proxy_to_json (proxy));
+        }
+      if (fields != NULL)
+        {
+          GList *names = json_object_get_members (fields);
+
+          for (GList *l = names; l != NULL; l = l->next)
+            json_object_set_member (object, l->data,
+                                    json_node_copy (json_object_get_member (fields, l->data)));
+          g_list_free (names);
+        }
       json_node_take_object (node, object);
-      line = sws_json_to_string (node, FALSE);
-      g_print ("%s", line);
+      sws_ctl_print_json (node, FALSE);
     }
   else
-    g_print ("%s %s %s\n", stamp, event, text);
-}
-
-static const char *
-str_or_empty (GVariant *props)
-{
-  const char *aor = NULL;
-
-  g_variant_lookup (props, "Aor", "&s", &aor);
-  return aor ? aor : "";
-}
-
-static GVariant *
-properties_of (GDBusProxy *proxy)
-{
-  g_auto(GStrv) names = g_dbus_proxy_get_cached_property_names (proxy);
-  GVariantBuilder builder;
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{sv}"));
-  for (guint i = 0; names != NULL && names[i] != NULL; i++)
     {
-      g_autoptr(GVariant) value = g_dbus_proxy_get_cached_property (proxy, names[i]);
+      g_autofree char *stamp = g_date_time_format (now, "%H:%M:%S");
 
-      if (value != NULL)
-        g_variant_builder_add (&builder, "{sv}", names[i], value);
+      /* g_print() flushes: `sipwsctl monitor | grep` sees lines live. */
+      if (proxy != NULL)
+        g_print ("%s.%03d %s %s (%s)\n", stamp, g_date_time_get_microsecond (now) / 1000,
+                 event, text, short_path (g_dbus_proxy_get_object_path (proxy)));
+      else
+        g_print ("%s.%03d %s\n", stamp, g_date_time_get_microsecond (now) / 1000, event);
     }
-  return g_variant_ref_sink (g_variant_builder_end (&builder));
 }
 
 static void
-on_object_added (GDBusObjectManager *manager,
+on_object_added (GDBusObjectManager *objects,
                  GDBusObject        *object,
                  gpointer            user_data)
 {
   Monitor *m = user_data;
-  const char *path = g_dbus_object_get_object_path (object);
-  g_autoptr(SwsDBusRegistration) reg = sws_dbus_object_get_registration (SWS_DBUS_OBJECT (object));
-  g_autoptr(SwsDBusCall) call = sws_dbus_object_get_call (SWS_DBUS_OBJECT (object));
+  SwsDBusRegistration *reg = sws_dbus_object_peek_registration (SWS_DBUS_OBJECT (object));
+  SwsDBusCall *call = sws_dbus_object_peek_call (SWS_DBUS_OBJECT (object));
 
   if (reg != NULL)
     {
-      g_autoptr(GVariant) props = properties_of (G_DBUS_PROXY (reg));
-      g_autofree char *text = g_strdup_printf ("%s %s (%s) %s",
+      g_autofree char *text = g_strdup_printf ("%s %s from %s",
                                                sws_dbus_registration_get_aor (reg),
                                                sws_dbus_registration_get_contact (reg),
-                                               sws_dbus_registration_get_remote_address (reg),
-                                               path);
+                                               sws_dbus_registration_get_remote_address (reg));
 
-      emit (m, "registered", path, props, text);
+      emit (m, "registered", G_DBUS_PROXY (reg), NULL, text);
     }
   if (call != NULL)
     {
-      g_autoptr(GVariant) props = properties_of (G_DBUS_PROXY (call));
-      g_autofree char *text = g_strdup_printf ("%s -> %s [%s] %s",
-                                               sws_dbus_call_get_caller (call),
-                                               sws_dbus_call_get_callee (call),
-                                               sws_ctl_state_name (sws_dbus_call_get_state (call)), path);
+      const char *state = sws_ctl_call_state_name (sws_dbus_call_get_state (call));
+      g_autofree char *text = g_strdup_printf ("%s -> %s, %s", sws_dbus_call_get_caller (call),
+                                               sws_dbus_call_get_callee (call), state);
 
-      emit (m, "call", path, props, text);
+      emit (m, "call-added", G_DBUS_PROXY (call), NULL, text);
     }
 }
 
 static void
-on_proxy_signal (GDBusObjectManagerClient *manager,
+on_object_removed (GDBusObjectManager *objects,
+                   GDBusObject        *object,
+                   gpointer            user_data)
+{
+  Monitor *m = user_data;
+  const char *path = g_dbus_object_get_object_path (object);
+  SwsDBusRegistration *reg = sws_dbus_object_peek_registration (SWS_DBUS_OBJECT (object));
+  SwsDBusCall *call = sws_dbus_object_peek_call (SWS_DBUS_OBJECT (object));
+  g_autofree char *owner = NULL;
+
+  /* The daemon went away: the client drops every object after telling us
+   * (name-owner first), and that was one event, not hundreds. */
+  owner = g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (objects));
+  if (owner == NULL)
+    {
+      g_hash_table_remove (m->reported, path);
+      return;
+    }
+
+  if (reg != NULL && !g_hash_table_remove (m->reported, path))
+    {
+      g_autofree char *text = g_strdup_printf ("%s %s, %s", sws_dbus_registration_get_aor (reg),
+                                               sws_dbus_registration_get_contact (reg),
+                                               sws_ctl_removed_reason_name (0));
+
+      emit (m, "unregistered", G_DBUS_PROXY (reg), NULL, text);
+    }
+  if (call != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("%s -> %s", sws_dbus_call_get_caller (call),
+                                               sws_dbus_call_get_callee (call));
+
+      emit (m, "call-removed", G_DBUS_PROXY (call), NULL, text);
+    }
+}
+
+static void
+on_removed (Monitor    *m,
+            GDBusProxy *proxy,
+            GVariant   *parameters)
+{
+  SwsDBusRegistration *reg = SWS_DBUS_REGISTRATION (proxy);
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autofree char *text = NULL;
+  const char *reason;
+  guint code;
+
+  g_variant_get (parameters, "(u)", &code);
+  reason = sws_ctl_removed_reason_name (code);
+  json_object_set_string_member (fields, "reason", reason);
+  text = g_strdup_printf ("%s %s, %s", sws_dbus_registration_get_aor (reg),
+                          sws_dbus_registration_get_contact (reg), reason);
+  g_hash_table_add (m->reported, g_strdup (g_dbus_proxy_get_object_path (proxy)));
+  emit (m, "unregistered", proxy, fields, text);
+}
+
+static void
+on_state_changed (Monitor    *m,
+                  GDBusProxy *proxy,
+                  GVariant   *parameters)
+{
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autofree char *text = NULL;
+  guint old_state, new_state, reason;
+
+  g_variant_get (parameters, "(uuu)", &old_state, &new_state, &reason);
+  json_object_set_string_member (fields, "old_state", sws_ctl_call_state_name (old_state));
+  json_object_set_string_member (fields, "new_state", sws_ctl_call_state_name (new_state));
+  json_object_set_string_member (fields, "reason", sws_ctl_call_reason_name (reason));
+  text = g_strdup_printf ("%s -> %s, %s", sws_ctl_call_state_name (old_state),
+                          sws_ctl_call_state_name (new_state), sws_ctl_call_reason_name (reason));
+  emit (m, "call-state", proxy, fields, text);
+}
+
+static void
+on_proxy_signal (GDBusObjectManagerClient *objects,
                  GDBusObjectProxy         *object,
                  GDBusProxy               *proxy,
                  const char               *sender,
@@ -147,83 +201,74 @@ on_proxy_signal (GDBusObjectManagerClient *manager,
                  gpointer                  user_data)
 {
   Monitor *m = user_data;
-  const char *path = g_dbus_object_get_object_path (G_DBUS_OBJECT (object));
-  g_autoptr(GVariant) props = properties_of (proxy);
-  g_autofree char *text = NULL;
 
-  if (g_str_equal (signal_name, "Removed"))
-    {
-      guint reason;
-
-      g_variant_get (parameters, "(u)", &reason);
-      text = g_strdup_printf ("%s (%s) %s", str_or_empty (props), removed_reason (reason), path);
-      emit (m, "unregistered", path, props, text);
-    }
-  else if (g_str_equal (signal_name, "StateChanged"))
-    {
-      guint old_state, new_state, reason;
-
-      g_variant_get (parameters, "(uuu)", &old_state, &new_state, &reason);
-      text = g_strdup_printf ("%s -> %s (reason %u) %s", sws_ctl_state_name (old_state),
-                              sws_ctl_state_name (new_state), reason, path);
-      emit (m, "call-state", path, props, text);
-    }
-}
-
-static gboolean
-on_signal (gpointer user_data)
-{
-  Monitor *m = user_data;
-
-  g_main_loop_quit (m->loop);
-  return G_SOURCE_REMOVE;
+  if (SWS_DBUS_IS_REGISTRATION (proxy) && g_str_equal (signal_name, "Removed") &&
+      g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(u)")))
+    on_removed (m, proxy, parameters);
+  else if (SWS_DBUS_IS_CALL (proxy) && g_str_equal (signal_name, "StateChanged") &&
+           g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(uuu)")))
+    on_state_changed (m, proxy, parameters);
 }
 
 static void
-on_name_owner (GObject    *manager,
+on_name_owner (GObject    *objects,
                GParamSpec *pspec,
                gpointer    user_data)
 {
   Monitor *m = user_data;
-  g_autofree char *owner = g_dbus_object_manager_client_get_name_owner (
-                             G_DBUS_OBJECT_MANAGER_CLIENT (manager));
+  g_autofree char *owner =
+    g_dbus_object_manager_client_get_name_owner (G_DBUS_OBJECT_MANAGER_CLIENT (objects));
 
-  if (owner == NULL)
-    {
-      g_printerr ("%s\n", _("sipwsd stopped"));
-      m->status = 1;
-      g_main_loop_quit (m->loop);
-    }
+  /* Keep watching: a restarted daemon (systemd's Restart=on-failure) is
+   * picked up again by the object manager client. */
+  emit (m, owner != NULL ? "daemon-started" : "daemon-stopped", NULL, NULL, NULL);
+}
+
+static gboolean
+on_unix_signal (gpointer user_data)
+{
+  Monitor *m = user_data;
+
+  g_main_loop_quit (m->loop);
+  return G_SOURCE_CONTINUE;
 }
 
 int
-sws_ctl_monitor (GDBusConnection *bus,
-                 gboolean         json)
+sws_ctl_monitor (GDBusObjectManager *objects,
+                 gboolean            json)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusObjectManager) manager = NULL;
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  Monitor m = { loop, json, 0 };
+  g_autoptr(GHashTable) reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Monitor m = { loop, objects, json, reported };
+  guint sigint_id, sigterm_id;
+  guint n_registrations = 0, n_calls = 0;
+  GList *all;
 
-  manager = sws_dbus_object_manager_client_new_sync (bus,
-                                                     G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START,
-                                                     "org.sipws.Server1", "/org/sipws/Server1",
-                                                     NULL, &error);
-  if (manager == NULL)
+  g_signal_connect (objects, "object-added", G_CALLBACK (on_object_added), &m);
+  g_signal_connect (objects, "object-removed", G_CALLBACK (on_object_removed), &m);
+  g_signal_connect (objects, "interface-proxy-signal", G_CALLBACK (on_proxy_signal), &m);
+  g_signal_connect (objects, "notify::name-owner", G_CALLBACK (on_name_owner), &m);
+  sigint_id = g_unix_signal_add (SIGINT, on_unix_signal, &m);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_unix_signal, &m);
+
+  all = g_dbus_object_manager_get_objects (objects);
+  for (GList *l = all; l != NULL; l = l->next)
     {
-      g_dbus_error_strip_remote_error (error);
-      g_printerr ("sipwsctl: %s\n", error->message);
-      return 1;
+      if (sws_dbus_object_peek_registration (l->data) != NULL)
+        n_registrations++;
+      if (sws_dbus_object_peek_call (l->data) != NULL)
+        n_calls++;
     }
-  g_signal_connect (manager, "object-added", G_CALLBACK (on_object_added), &m);
-  g_signal_connect (manager, "interface-proxy-signal", G_CALLBACK (on_proxy_signal), &m);
-  g_signal_connect (manager, "notify::name-owner", G_CALLBACK (on_name_owner), &m);
-  g_unix_signal_add (SIGINT, on_signal, &m);
-  g_unix_signal_add (SIGTERM, on_signal, &m);
+  g_list_free_full (all, g_object_unref);
 
-  if (!json)
-    g_print ("%s\n", _("Watching sipwsd; Ctrl-C to stop."));
+  /* On stderr, so that stdout is events only (and JSON only with
+   * --json); the client is subscribed by now, nothing can be missed. */
+  g_printerr (_("Watching sipwsd (registrations: %u, calls: %u); Ctrl-C stops.\n"),
+              n_registrations, n_calls);
   g_main_loop_run (loop);
-  g_signal_handlers_disconnect_by_data (manager, &m);
-  return m.status;
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_signal_handlers_disconnect_by_data (objects, &m);
+  return 0;
 }

@@ -5,12 +5,10 @@
 
 G_BEGIN_DECLS
 
-/* "dialing", "ringing-out", … for a Call State value. */
-const char *sws_ctl_state_name (guint state);
-
-/* Print registration and call events as they happen, until SIGINT or
- * SIGTERM. Returns the exit status. */
-int sws_ctl_monitor (GDBusConnection *bus,
-                     gboolean         json);
+/* Print registration and call events of the daemon behind `objects` (an
+ * object manager client of org.sipws.Server1) as they happen, one line
+ * each, until SIGINT or SIGTERM. Returns the exit status. */
+int sws_ctl_monitor (GDBusObjectManager *objects,
+                     gboolean            json);
 
 G_END_DECLS

@@ -1,4 +1,9 @@
-/* sws-json.c: JSON for the objects of the D-Bus API */
+/* sws-json.c: JSON for the objects of the D-Bus API
+ *
+ * The JSON shape is derived from the D-Bus one instead of being written a
+ * second time, so that `sipwsctl --json`, the HTTP API and the XML cannot
+ * drift apart: a property added to the XML shows up everywhere.
+ */
 
 #include "config.h"
 
@@ -7,13 +12,17 @@
 char *
 sws_json_key_from_property (const char *name)
 {
-  GString *key = g_string_sized_new (strlen (name) + 4);
+  GString *key;
 
+  g_return_val_if_fail (name != NULL, NULL);
+
+  key = g_string_sized_new (strlen (name) + 4);
   for (const char *p = name; *p != '\0'; p++)
     {
-      /* A word starts at an uppercase letter after a lowercase one:
-       * "CallId" has two words, "CSeq" one. */
-      if (g_ascii_isupper (*p) && p > name && g_ascii_islower (p[-1]))
+      /* "CallId" is two words, but "CSeq" is one: an uppercase run is not
+       * split, only a lowercase-to-uppercase step is. */
+      if (g_ascii_isupper (*p) && p > name &&
+          (g_ascii_islower (p[-1]) || g_ascii_isdigit (p[-1])))
         g_string_append_c (key, '_');
       g_string_append_c (key, g_ascii_tolower (*p));
     }
@@ -21,38 +30,109 @@ sws_json_key_from_property (const char *name)
 }
 
 static JsonNode *
-node_from_variant (GVariant *value)
+string_node (const char *text)
 {
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, text);
+  return node;
+}
+
+static JsonNode *
+array_node (GVariant *value)
+{
+  JsonArray *array = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+  GVariantIter iter;
+  GVariant *child;
+
+  g_variant_iter_init (&iter, value);
+  while ((child = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      json_array_add_element (array, sws_json_node_from_variant (child));
+      g_variant_unref (child);
+    }
+  json_node_take_array (node, array);
+  return node;
+}
+
+/* a{sv} and other string-keyed dictionaries: keys stay as they are, since
+ * they are data (SIP header names, say), not property names. */
+static JsonNode *
+dict_node (GVariant *value)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  GVariantIter iter;
+  GVariant *entry;
+
+  g_variant_iter_init (&iter, value);
+  while ((entry = g_variant_iter_next_value (&iter)) != NULL)
+    {
+      g_autoptr(GVariant) k = g_variant_get_child_value (entry, 0);
+      g_autoptr(GVariant) v = g_variant_get_child_value (entry, 1);
+
+      json_object_set_member (object, g_variant_get_string (k, NULL),
+                              sws_json_node_from_variant (v));
+      g_variant_unref (entry);
+    }
+  json_node_take_object (node, object);
+  return node;
+}
+
+JsonNode *
+sws_json_node_from_variant (GVariant *value)
+{
+  const GVariantType *type;
   JsonNode *node;
 
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE_OBJECT_PATH))
+  g_return_val_if_fail (value != NULL, NULL);
+
+  type = g_variant_get_type (value);
+  if (g_variant_type_equal (type, G_VARIANT_TYPE_VARIANT))
+    {
+      g_autoptr(GVariant) inner = g_variant_get_variant (value);
+
+      return sws_json_node_from_variant (inner);
+    }
+  if (g_variant_type_equal (type, G_VARIANT_TYPE_OBJECT_PATH))
     {
       const char *path = g_variant_get_string (value, NULL);
 
+      /* "/" is how D-Bus says "no object" in an `o` property. */
       if (g_str_equal (path, "/"))
         return json_node_new (JSON_NODE_NULL);
-      node = json_node_new (JSON_NODE_VALUE);
-      json_node_set_string (node, path);
-      return node;
+      return string_node (path);
     }
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY) ||
-      g_variant_is_of_type (value, G_VARIANT_TYPE_OBJECT_PATH_ARRAY))
+  if (g_variant_type_equal (type, G_VARIANT_TYPE_STRING) ||
+      g_variant_type_equal (type, G_VARIANT_TYPE_SIGNATURE))
+    return string_node (g_variant_get_string (value, NULL));
+  if (g_variant_type_equal (type, G_VARIANT_TYPE_UINT64))
     {
-      JsonArray *array = json_array_new ();
-      GVariantIter iter;
-      const char *item;
+      /* JSON readers take integers as int64: clamp rather than wrap. */
+      guint64 n = g_variant_get_uint64 (value);
 
-      g_variant_iter_init (&iter, value);
-      while (g_variant_iter_next (&iter, "&s", &item))
-        json_array_add_string_element (array, item);
-      node = json_node_new (JSON_NODE_ARRAY);
-      json_node_take_array (node, array);
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_int (node, (gint64) MIN (n, (guint64) G_MAXINT64));
       return node;
     }
-  /* Strings, integers (a µs timestamp fits a double exactly), doubles
-   * and booleans map one to one. */
-  node = json_gvariant_serialize (value);
-  return node;
+  if (g_variant_type_is_maybe (type))
+    {
+      g_autoptr(GVariant) inner = g_variant_get_maybe (value);
+
+      return inner ? sws_json_node_from_variant (inner) : json_node_new (JSON_NODE_NULL);
+    }
+  if (g_variant_type_is_array (type) &&
+      g_variant_type_is_dict_entry (g_variant_type_element (type)) &&
+      g_variant_type_equal (g_variant_type_key (g_variant_type_element (type)),
+                            G_VARIANT_TYPE_STRING))
+    return dict_node (value);
+  /* Other arrays, tuples and lone dictionary entries: a JSON array. */
+  if (g_variant_type_is_container (type))
+    return array_node (value);
+
+  /* Booleans, the other integers and doubles map one to one. */
+  return json_gvariant_serialize (value);
 }
 
 JsonNode *
@@ -61,20 +141,24 @@ sws_json_object_from_properties (const char *object_path,
 {
   JsonObject *object = json_object_new ();
   JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  GVariantIter iter;
-  const char *name;
-  GVariant *value;
+
+  g_return_val_if_fail (properties == NULL ||
+                        g_variant_is_of_type (properties, G_VARIANT_TYPE_VARDICT), NULL);
 
   if (object_path != NULL)
     json_object_set_string_member (object, "path", object_path);
   if (properties != NULL)
     {
+      GVariantIter iter;
+      const char *name;
+      GVariant *value;
+
       g_variant_iter_init (&iter, properties);
       while (g_variant_iter_next (&iter, "{&sv}", &name, &value))
         {
           g_autofree char *key = sws_json_key_from_property (name);
 
-          json_object_set_member (object, key, node_from_variant (value));
+          json_object_set_member (object, key, sws_json_node_from_variant (value));
           g_variant_unref (value);
         }
     }
@@ -86,7 +170,10 @@ char *
 sws_json_to_string (JsonNode *node,
                     gboolean  pretty)
 {
-  g_autofree char *text = json_to_string (node, pretty);
+  g_autofree char *text = NULL;
 
+  g_return_val_if_fail (node != NULL, NULL);
+
+  text = json_to_string (node, pretty);
   return g_strconcat (text, "\n", NULL);
 }

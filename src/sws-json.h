@@ -2,7 +2,9 @@
  *
  * One serializer for every JSON the project prints (sipwsctl --json, the
  * HTTP API): it works on D-Bus property dictionaries, so the shape is the
- * D-Bus object's, whoever holds it.
+ * D-Bus object's, whoever holds it. The daemon feeds it
+ * g_dbus_interface_skeleton_get_properties(), sipwsctl the cached
+ * properties of its proxies; nothing here talks to a bus.
  */
 #pragma once
 
@@ -10,12 +12,19 @@
 
 G_BEGIN_DECLS
 
-/* "CallId" → "call_id", "CSeq" → "cseq", "ListenUris" → "listen_uris" */
+/* "CallId" → "call_id", "CSeq" → "cseq", "ListenUris" → "listen_uris",
+ * "RegId" → "reg_id": a word starts at an uppercase letter that follows
+ * a lowercase letter or a digit. */
 char     *sws_json_key_from_property      (const char *name);
 
+/* A JSON value for one property value: strings, numbers and booleans as
+ * themselves, object paths as strings but "/" (no object) as null, arrays
+ * as arrays, dictionaries as objects. */
+JsonNode *sws_json_node_from_variant      (GVariant   *value);
+
 /* An object with "path" (when `object_path` is not NULL) and one member
- * per property of the a{sv} dictionary: strings, numbers, booleans, string
- * arrays; object paths as strings, "/" (no object) as null. */
+ * per property of the a{sv} dictionary `properties` (may be NULL), in the
+ * dictionary's order. */
 JsonNode *sws_json_object_from_properties (const char *object_path,
                                            GVariant   *properties);
 

@@ -61,12 +61,19 @@ load_config (Daemon     *d,
   return TRUE;
 }
 
+static gboolean verbose_flag;
+
 static void
 apply_log_level (SwsConfig *config)
 {
-  if (!sws_log_set_level (sws_config_get_log_level (config)))
+  const char *level = sws_config_get_log_level (config);
+
+  if (!sws_log_set_level (level))
     g_warning ("[server] log-level=%s is not one of warning, message, info, debug; "
-               "keeping %s", sws_config_get_log_level (config), sws_log_get_level ());
+               "keeping %s", level, sws_log_get_level ());
+  /* --verbose asks for at least info, whatever the file says. */
+  else if (verbose_flag && (g_str_equal (level, "warning") || g_str_equal (level, "message")))
+    sws_log_set_level ("info");
 }
 
 static gboolean
@@ -195,6 +202,7 @@ main (int   argc,
     }
 
   sws_log_init (verbose);
+  verbose_flag = verbose;
   raise_fd_limit ();
 
   d.config_path = config_path;

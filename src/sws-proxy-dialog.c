@@ -124,6 +124,20 @@ uri_text_of (const SwsNameAddr *na)
   return SWS_STR_IS_SET (na->uri_text) ? sws_str_dup (na->uri_text) : g_strdup ("");
 }
 
+static SwsRegistration *
+binding_on_flow (SwsProxy          *self,
+                 const SwsNameAddr *from,
+                 SwsConnection     *flow)
+{
+  g_autofree char *aor = sws_uri_to_aor (&from->uri);
+  GPtrArray *bindings = aor ? sws_registrar_lookup (self->registrar, aor) : NULL;
+
+  for (guint i = 0; bindings != NULL && i < bindings->len; i++)
+    if (sws_registration_get_connection (bindings->pdata[i]) == flow)
+      return bindings->pdata[i];
+  return NULL;
+}
+
 SwsDialog *
 sws_dialog_new (SwsProxy      *self,
                 ServerTxn     *invite,
@@ -150,6 +164,10 @@ sws_dialog_new (SwsProxy      *self,
   dialog->call = sws_call_new (dialog->call_id, caller_uri, callee_uri);
   if (dialog->caller_contact != NULL)
     caller_reg = sws_registrar_find_contact (self->registrar, dialog->caller_contact);
+  /* The contact may be one the caller never registered: its binding is
+   * then the one for its From AOR on the flow the INVITE came on. */
+  if (caller_reg == NULL || sws_registration_get_connection (caller_reg) != caller)
+    caller_reg = binding_on_flow (self, &request->from, caller);
   sws_call_set_registrations (dialog->call, G_OBJECT (caller_reg),
                               targets->len == 1 ? targets->pdata[0] : NULL);
   dialog->hangup_id = g_signal_connect (dialog->call, "hangup-requested",

@@ -262,8 +262,10 @@ sws_client_txn_final (SwsProxy      *self,
 
   if (status < 300)
     {
-      /* §16.7 step 5: every 2xx to an INVITE goes upstream at once. */
-      if (response != NULL)
+      /* §16.7 step 5: every 2xx to an INVITE goes upstream at once; for
+       * other methods only the first final response does. */
+      if (response != NULL &&
+          (st->final_status == 0 || ct->request->method == SWS_METHOD_INVITE))
         {
           g_autoptr(GBytes) bytes = sws_sip_forward_response (response);
 

@@ -35,7 +35,7 @@ struct _SwsRegistrar
   SwsConfig *config;
   SwsTimerHeap *timers;   /* unowned, outlives us */
   GHashTable *aors;       /* char *aor (owned by SwsAor) -> SwsAor */
-  GHashTable *contacts;   /* contact URI (owned by the binding) -> SwsRegistration */
+  GHashTable *contacts;   /* contact key (see contact_key()) -> SwsRegistration */
   guint count;
 };
 
@@ -113,7 +113,7 @@ sws_registrar_init (SwsRegistrar *self)
 {
   self->aors = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                       (GDestroyNotify) sws_aor_free);
-  self->contacts = g_hash_table_new (g_str_hash, g_str_equal);
+  self->contacts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 SwsRegistrar *
@@ -125,6 +125,26 @@ sws_registrar_new (SwsConfig    *config,
   self->config = g_object_ref (config);
   self->timers = timers;
   return self;
+}
+
+/* Contacts compare by scheme, user, host and port: RFC 3261 §19.1.4
+ * ignores a parameter present in only one URI, and browser clients add
+ * ";ob" (RFC 5626) to the Contact of their calls but not of their
+ * REGISTER. NULL when the text is not a SIP URI. */
+static char *
+contact_key (const char *contact)
+{
+  g_autofree char *aor = NULL;
+  SwsUri uri;
+
+  if (contact == NULL || !sws_uri_parse (sws_str_c (contact), &uri, NULL))
+    return NULL;
+  aor = sws_uri_to_aor (&uri);
+  if (aor == NULL)
+    return NULL;
+  if (uri.port != 0)
+    return g_strdup_printf ("%s:%u", aor, uri.port);
+  return g_steal_pointer (&aor);
 }
 
 static void
@@ -139,8 +159,12 @@ detach (SwsRegistrar     *self,
   sws_timer_heap_cancel (self->timers, sws_registration_get_timer (reg));
   if (conn != NULL)
     sws_connection_remove_binding (conn, reg);
-  if (g_hash_table_lookup (self->contacts, sws_registration_get_contact (reg)) == reg)
-    g_hash_table_remove (self->contacts, sws_registration_get_contact (reg));
+  {
+    g_autofree char *key = contact_key (sws_registration_get_contact (reg));
+
+    if (key != NULL && g_hash_table_lookup (self->contacts, key) == reg)
+      g_hash_table_remove (self->contacts, key);
+  }
   g_ptr_array_remove_fast (aor->bindings, reg);   /* drops the AOR's ref */
   self->count--;
 
@@ -223,7 +247,9 @@ SwsRegistration *
 sws_registrar_find_contact (SwsRegistrar *self,
                             const char   *contact)
 {
-  return g_hash_table_lookup (self->contacts, contact);
+  g_autofree char *key = contact_key (contact);
+
+  return key ? g_hash_table_lookup (self->contacts, key) : NULL;
 }
 
 GPtrArray *
@@ -525,7 +551,10 @@ static void
 index_contact (SwsRegistrar    *self,
                SwsRegistration *reg)
 {
-  g_hash_table_replace (self->contacts, (gpointer) sws_registration_get_contact (reg), reg);
+  char *key = contact_key (sws_registration_get_contact (reg));
+
+  if (key != NULL)
+    g_hash_table_replace (self->contacts, key, reg);
 }
 
 static void

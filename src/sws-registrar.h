@@ -34,8 +34,9 @@ void          sws_registrar_connection_closed  (SwsRegistrar  *self,
 GPtrArray    *sws_registrar_lookup             (SwsRegistrar *self,
                                                 const char   *aor);
 
-/* The binding registered with exactly this Contact URI, or NULL. Lets
- * in-dialog requests sent to a client's ".invalid" contact find its flow. */
+/* The binding registered with this Contact URI (compared by scheme, user,
+ * host and port, RFC 3261 §19.1.4), or NULL. Lets requests sent to a
+ * client's ".invalid" contact find its flow. */
 SwsRegistration *sws_registrar_find_contact    (SwsRegistrar *self,
                                                 const char   *contact);
 

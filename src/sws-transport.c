@@ -310,6 +310,10 @@ on_sweep (gpointer user_data)
   GHashTableIter iter;
   SwsConnection *conn;
 
+  /* keepalive-interval=0 after a reload: pings are off, nobody is dead. */
+  if (interval == 0)
+    return G_SOURCE_CONTINUE;
+
   g_hash_table_iter_init (&iter, self->connections);
   while (g_hash_table_iter_next (&iter, (gpointer *) &conn, NULL))
     if (sws_connection_get_last_activity (conn) < limit)

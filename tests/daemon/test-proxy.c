@@ -492,6 +492,35 @@ test_message (Fixture *f, gconstpointer data)
 }
 
 static void
+test_message_forked (Fixture *f, gconstpointer data)
+{
+  const char *text = "MESSAGE sip:bob@example.com SIP/2.0\r\n"
+                     "Via: SIP/2.0/WS a.invalid;branch=z9hG4bKmsg2\r\n"
+                     "Max-Forwards: 70\r\nTo: <sip:bob@example.com>\r\n"
+                     "From: <sip:alice@example.com>;tag=m2\r\n"
+                     "Call-ID: msg-2\r\nCSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n";
+  g_autoptr(SwsSipMessage) to_b = NULL;
+  g_autoptr(SwsSipMessage) to_c = NULL;
+  g_autoptr(SwsSipMessage) ok = NULL;
+  g_autofree char *r1 = NULL;
+  g_autofree char *r2 = NULL;
+
+  reg (f, f->c, "bob@example.com", "sip:bob2@c.invalid;transport=ws");
+  send (f, f->a, text);
+  to_b = next (f->b);
+  to_c = next (f->c);
+  r1 = respond (to_b, 200, "OK", "b1", NULL);
+  r2 = respond (to_c, 200, "OK", "c1", NULL);
+  send (f, f->b, r1);
+  send (f, f->c, r2);
+  /* §16.7: for a non-INVITE only the first final response goes upstream */
+  ok = next (f->a);
+  g_assert_cmpuint (ok->status, ==, 200);
+  nothing (f->a);
+  g_assert_cmpuint (sws_proxy_get_transaction_count (f->proxy), ==, 0);
+}
+
+static void
 test_callee_disconnects (Fixture *f, gconstpointer data)
 {
   g_autofree char *rr = establish (f);
@@ -623,6 +652,7 @@ main (int argc, char *argv[])
   ADD ("fork", test_fork);
   ADD ("unknown-and-offline", test_unknown_and_offline);
   ADD ("message", test_message);
+  ADD ("message-forked", test_message_forked);
   ADD ("callee-disconnects", test_callee_disconnects);
   ADD ("hangup", test_hangup);
   ADD ("hangup-early", test_hangup_early);

@@ -103,6 +103,12 @@ test_basic (Fixture *f, gconstpointer data)
   g_assert_true (sws_registration_get_connection (reg) == f->a);
   g_assert_cmpuint (sws_registration_get_expires_in (reg, g_get_real_time ()), <=, 600);
   g_assert_cmpuint (sws_registration_get_expires_in (reg, g_get_real_time ()), >=, 599);
+  /* Contacts compare without one-sided parameters (RFC 3261 §19.1.4): a
+   * call's Contact with ";ob" still names this binding. */
+  g_assert_true (sws_registrar_find_contact (f->registrar,
+                                             "sip:x1@a.invalid;transport=ws;ob") == reg);
+  g_assert_true (sws_registrar_find_contact (f->registrar, "sip:x1@A.INVALID") == reg);
+  g_assert_null (sws_registrar_find_contact (f->registrar, "sip:x2@a.invalid;transport=ws"));
 }
 
 static void
