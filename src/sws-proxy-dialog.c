@@ -24,6 +24,7 @@ struct _SwsDialog
   char *caller_from;             /* From value of the INVITE, with its tag */
   char *caller_contact;
   char *callee_to;               /* To value of the 2xx, with its tag */
+  char *callee_tag;
   char *callee_contact;
   guint32 caller_cseq;
   guint32 callee_cseq;
@@ -67,6 +68,7 @@ sws_dialog_free (SwsDialog *dialog)
   g_free (dialog->caller_from);
   g_free (dialog->caller_contact);
   g_free (dialog->callee_to);
+  g_free (dialog->callee_tag);
   g_free (dialog->callee_contact);
   g_free (dialog);
 }
@@ -206,6 +208,7 @@ sws_dialog_answered (SwsProxy      *self,
   dialog->answered_code = response->status;
   dialog->callee = g_object_ref (branch->connection);
   dialog->callee_to = sws_str_dup (to->value);
+  dialog->callee_tag = sws_str_dup (response->to.tag);
   dialog->callee_contact = contact_uri (response);
   callee_reg = sws_registrar_find_contact (self->registrar, branch->request_uri);
   sws_call_set_registrations (dialog->call, NULL, G_OBJECT (callee_reg));
@@ -260,6 +263,11 @@ sws_dialog_in_dialog_request (SwsProxy      *self,
   SwsCallParty by;
 
   if (dialog == NULL || dialog->callee == NULL)
+    return;
+  /* A forked INVITE may have made other dialogs with the same Call-ID
+   * (§13.2.2.4): only the tracked one's requests count. */
+  if (!sws_str_equal (connection == dialog->caller ? request->to.tag : request->from.tag,
+                      sws_str_c (dialog->callee_tag)))
     return;
   if (connection == dialog->caller)
     {

@@ -171,7 +171,8 @@ sws_server_txn_maybe_finish (SwsProxy  *self,
       server_txn_send_final (self, st, best, best->status);
     }
   else
-    server_txn_send_final (self, st, NULL, st->cancelled ? 487 : st->fallback_status);
+    server_txn_send_final (self, st, NULL,
+                           st->cancelled ? 487 : st->fallback_status ? st->fallback_status : 408);
 }
 
 static void
@@ -254,6 +255,10 @@ sws_client_txn_final (SwsProxy      *self,
   ServerTxn *st = ct->server;
 
   ct->status = status;
+  /* §17.1.1.3: a non-2xx final to an INVITE is ACKed by the branch itself,
+   * whether or not anyone upstream still waits for it. */
+  if (response != NULL && status >= 300 && ct->request->method == SWS_METHOD_INVITE)
+    send_ack (self, ct, response);
   if (st == NULL)
     {
       client_txn_remove (self, ct);
@@ -284,8 +289,6 @@ sws_client_txn_final (SwsProxy      *self,
     }
   else
     {
-      if (response != NULL && ct->request->method == SWS_METHOD_INVITE)
-        send_ack (self, ct, response);
       if (response != NULL &&
           (st->best == NULL || response_rank (status) < response_rank (st->best->status)))
         {
@@ -313,7 +316,22 @@ on_client_timer (SwsTimer *timer,
   /* Timer C with a provisional response: CANCEL, then behave as if a
    * 408 came (§16.8). Timers B and F, or no answer to our CANCEL: 408. */
   if (ct->request->method == SWS_METHOD_INVITE && ct->status >= 100 && !ct->cancel_sent)
-    send_cancel (self, ct);
+    {
+      ServerTxn *st = ct->server;
+
+      /* Upstream the branch counts as a 408 at once (§16.8); the branch
+       * itself stays, to ACK the callee's 487. */
+      send_cancel (self, ct);
+      if (st != NULL)
+        {
+          g_ptr_array_remove_fast (st->branches, ct);
+          ct->server = NULL;
+          if (st->fallback_status == 0)
+            st->fallback_status = 408;
+          sws_server_txn_maybe_finish (self, st);
+        }
+      return;
+    }
   g_debug ("branch %s timed out", ct->branch);
   sws_client_txn_final (self, ct, ct->cancel_sent && ct->server && ct->server->cancelled ? 487 : 408,
                     NULL);

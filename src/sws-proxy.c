@@ -559,7 +559,6 @@ sws_proxy_handle_request (SwsProxy      *self,
     }
 
   st = sws_server_txn_new (self, connection, request);
-  st->fallback_status = 408;
   if (request->method == SWS_METHOD_INVITE)
     {
       /* §16.2: tell the caller at once that we are on it. */

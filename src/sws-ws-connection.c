@@ -45,8 +45,10 @@ on_pong (SoupWebsocketConnection *websocket,
 {
   SwsWsConnection *self = user_data;
 
-  if (self->guard != NULL)
-    sws_guard_stream_reset (self->guard);
+  /* Alive, but the guard is not reset: a pong may come between the
+   * fragments of a message, and resetting there would let a peer grow
+   * an endless message past the cap (RFC 6455 §5.4 allows control frames
+   * between fragments). */
   sws_connection_touch (SWS_CONNECTION (self), g_get_monotonic_time ());
 }
 

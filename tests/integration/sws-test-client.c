@@ -715,3 +715,112 @@ sws_test_find_contact (const char * const *contacts,
 
   return NULL;
 }
+
+/* ---- acting as a user agent ---- */
+
+/* The method of a request; NULL for a response or garbage. */
+char *
+sws_test_method (const char *message)
+{
+  gsize len;
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  if (g_str_has_prefix (message, "SIP/2.0 "))
+    return NULL;
+
+  len = strcspn (message, " \r\n");
+  if (len == 0 || message[len] != ' ')
+    return NULL;
+
+  return g_strndup (message, len);
+}
+
+char *
+sws_test_request_uri (const char *message)
+{
+  g_autofree char *method = sws_test_method (message);
+  const char *start;
+
+  if (method == NULL)
+    return NULL;
+
+  start = message + strlen (method) + 1;
+  return g_strndup (start, strcspn (start, " \r\n"));
+}
+
+/* What follows the empty line; NULL when there is no empty line. */
+const char *
+sws_test_body (const char *message)
+{
+  const char *end;
+
+  g_return_val_if_fail (message != NULL, NULL);
+
+  end = strstr (message, "\r\n\r\n");
+  return end != NULL ? end + 4 : NULL;
+}
+
+/* The tag of a From or To value, or NULL. */
+char *
+sws_test_tag (const char *name_addr)
+{
+  if (name_addr == NULL)
+    return NULL;
+
+  return sws_test_header_param (name_addr, "tag");
+}
+
+/* The response a UAS builds for @request (RFC 3261 §8.2.6.2): Vias, From,
+ * Call-ID and CSeq copied, To copied with @to_tag added when it has none.
+ * A UAS copies Record-Route into the responses that may create a dialog,
+ * 18x and 2xx (§12.1.1). */
+char *
+sws_test_build_response (const char *request,
+                         guint       status,
+                         const char *reason,
+                         const char *to_tag,
+                         const char *contact,
+                         const char *extra_headers,
+                         const char *body)
+{
+  g_auto(GStrv) vias = sws_test_header_all (request, "Via");
+  g_auto(GStrv) record_routes = sws_test_header_all (request, "Record-Route");
+  g_autofree char *from = sws_test_header (request, "From");
+  g_autofree char *to = sws_test_header (request, "To");
+  g_autofree char *call_id = sws_test_header (request, "Call-ID");
+  g_autofree char *cseq = sws_test_header (request, "CSeq");
+  g_autofree char *old_tag = sws_test_tag (to);
+  GString *msg = g_string_new (NULL);
+
+  g_assert_nonnull (from);
+  g_assert_nonnull (to);
+  g_assert_nonnull (call_id);
+  g_assert_nonnull (cseq);
+  g_assert_cmpuint (g_strv_length (vias), >, 0);
+
+  if (body == NULL)
+    body = "";
+
+  g_string_append_printf (msg, "SIP/2.0 %u %s\r\n", status, reason);
+  for (guint i = 0; vias[i] != NULL; i++)
+    g_string_append_printf (msg, "Via: %s\r\n", vias[i]);
+  g_string_append_printf (msg, "From: %s\r\n", from);
+  if (old_tag == NULL && to_tag != NULL)
+    g_string_append_printf (msg, "To: %s;tag=%s\r\n", to, to_tag);
+  else
+    g_string_append_printf (msg, "To: %s\r\n", to);
+  g_string_append_printf (msg, "Call-ID: %s\r\n", call_id);
+  g_string_append_printf (msg, "CSeq: %s\r\n", cseq);
+  if (status > 100 && status < 300)
+    for (guint i = 0; record_routes[i] != NULL; i++)
+      g_string_append_printf (msg, "Record-Route: %s\r\n", record_routes[i]);
+  if (contact != NULL)
+    g_string_append_printf (msg, "Contact: <%s>\r\n", contact);
+  if (extra_headers != NULL)
+    g_string_append (msg, extra_headers);
+  g_string_append_printf (msg, "Content-Length: %zu\r\n\r\n", strlen (body));
+  g_string_append (msg, body);
+
+  return g_string_free (msg, FALSE);
+}

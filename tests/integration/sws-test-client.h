@@ -86,6 +86,19 @@ gint64         sws_test_contact_expires        (const char     *contact);
 const char    *sws_test_find_contact           (const char * const *contacts,
                                                 const char     *uri);
 
+/* Acting as a user agent by hand */
+char          *sws_test_method                 (const char     *message);
+char          *sws_test_request_uri            (const char     *message);
+const char    *sws_test_body                   (const char     *message);
+char          *sws_test_tag                    (const char     *name_addr);
+char          *sws_test_build_response         (const char     *request,
+                                                guint           status,
+                                                const char     *reason,
+                                                const char     *to_tag,
+                                                const char     *contact,
+                                                const char     *extra_headers,
+                                                const char     *body);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SwsTestClient, sws_test_client_free)
 
 G_END_DECLS

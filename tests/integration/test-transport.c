@@ -11,9 +11,15 @@
 
 #include "sws-test-client.h"
 #include "sws-test-daemon.h"
+#include "sws-test-ws-raw.h"
 
 #define MAX_MESSAGE_SIZE 65536
 #define HTTP_TIMEOUT_S 5
+/* The daemon takes frames up to 128 KiB (libsoup's limit) and holds at
+ * most 144 KiB of a message that has not ended. */
+#define FRAGMENT_SIZE (16 * 1024)
+#define ENDLESS_MESSAGE_SIZE (176 * 1024)
+#define HUGE_FRAME_SIZE (300 * 1024)
 
 typedef struct
 {
@@ -116,13 +122,12 @@ test_transport_unknown_method (Fixture       *fixture,
   assert_options_ok (client);
 }
 
-/* A REGISTER of exactly @size bytes, padded with a body. */
+/* A REGISTER of exactly @size bytes for @contact_uri, padded with a body. */
 static char *
-build_register_of_size (SwsTestClient *client,
-                        gsize          size)
+build_register_of_size (const char *contact_uri,
+                        gsize       size)
 {
-  g_autofree char *contact = g_strdup_printf ("<%s>",
-                                              sws_test_client_get_contact_uri (client));
+  g_autofree char *contact = g_strdup_printf ("<%s>", contact_uri);
   gsize body_len = size;
 
   /* Content-Length's own digits change the size: converge on it. */
@@ -151,8 +156,9 @@ test_transport_too_large (Fixture       *fixture,
                           gconstpointer  user_data)
 {
   g_autoptr(SwsTestClient) client = sws_test_client_new_for_daemon (fixture->daemon);
-  g_autofree char *request = build_register_of_size (client, 70000);
+  g_autofree char *request = NULL;
 
+  request = build_register_of_size (sws_test_client_get_contact_uri (client), 70000);
   g_free (expect_response (client, request, 513));
   assert_options_ok (client);
 }
@@ -162,8 +168,9 @@ test_transport_size_limit (Fixture       *fixture,
                            gconstpointer  user_data)
 {
   g_autoptr(SwsTestClient) client = sws_test_client_new_for_daemon (fixture->daemon);
-  g_autofree char *fits = build_register_of_size (client, MAX_MESSAGE_SIZE);
-  g_autofree char *over = build_register_of_size (client, MAX_MESSAGE_SIZE + 1);
+  const char *contact_uri = sws_test_client_get_contact_uri (client);
+  g_autofree char *fits = build_register_of_size (contact_uri, MAX_MESSAGE_SIZE);
+  g_autofree char *over = build_register_of_size (contact_uri, MAX_MESSAGE_SIZE + 1);
 
   /* 64 KiB is the limit: that much is a message, one octet more is not. */
   g_free (expect_response (client, fits, 200));
@@ -242,6 +249,170 @@ test_transport_binary_frame (Fixture       *fixture,
   contacts = sws_test_header_list (response, "Contact");
   g_assert_nonnull (sws_test_find_contact ((const char * const *) contacts,
                                            sws_test_client_get_contact_uri (client)));
+}
+
+/* ---- fragmented messages (RFC 6455 §5.4), with a raw client ---- */
+
+static char *
+new_contact_uri (void)
+{
+  g_autofree char *user = sws_test_new_token (8);
+  g_autofree char *host = sws_test_new_token (12);
+
+  return g_strdup_printf ("sip:%s@%s.invalid;transport=ws", user, host);
+}
+
+static char *
+raw_expect_response (SwsTestWsRaw *raw,
+                     guint         code)
+{
+  g_autofree char *response = sws_test_ws_raw_recv (raw, SWS_TEST_RECV_TIMEOUT_MS);
+
+  if (response == NULL)
+    g_test_message ("no response within %u ms", SWS_TEST_RECV_TIMEOUT_MS);
+  g_assert_nonnull (response);
+  if (sws_test_status_code (response) != code)
+    g_test_message ("expected %u, got:\n%s", code, response);
+  g_assert_cmpuint (sws_test_status_code (response), ==, code);
+
+  return g_steal_pointer (&response);
+}
+
+static void
+test_transport_fragments (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SwsTestWsRaw) raw = sws_test_ws_raw_new (fixture->daemon);
+  g_autofree char *contact_uri = new_contact_uri ();
+  g_autofree char *contact = g_strdup_printf ("<%s>", contact_uri);
+  g_autofree char *request = sws_test_build_register ("sip:fragments@example.com",
+                                                      contact, -1, NULL, 1);
+  g_autofree char *response = NULL;
+  g_auto(GStrv) contacts = NULL;
+  gsize len = strlen (request);
+  gsize third = len / 3;
+
+  /* One SIP message in one WebSocket message (RFC 7118 §5.1), however
+   * many frames carry it: a text frame, a continuation, and a last one
+   * with FIN. A ping may come between them (RFC 6455 §5.4) and is
+   * answered at once. */
+  sws_test_ws_raw_send_frame (raw, FALSE, SWS_TEST_WS_TEXT, request, third, &error);
+  g_assert_no_error (error);
+  sws_test_ws_raw_send_frame (raw, TRUE, SWS_TEST_WS_PING, "ping", 4, &error);
+  g_assert_no_error (error);
+  sws_test_ws_raw_send_frame (raw, FALSE, SWS_TEST_WS_CONTINUATION,
+                              request + third, third, &error);
+  g_assert_no_error (error);
+  sws_test_ws_raw_send_frame (raw, TRUE, SWS_TEST_WS_CONTINUATION,
+                              request + 2 * third, len - 2 * third, &error);
+  g_assert_no_error (error);
+
+  response = raw_expect_response (raw, 200);
+  g_assert_cmpuint (sws_test_ws_raw_get_pongs (raw), ==, 1);
+  contacts = sws_test_header_list (response, "Contact");
+  g_assert_nonnull (sws_test_find_contact ((const char * const *) contacts, contact_uri));
+}
+
+static void
+test_transport_fragments_too_large (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SwsTestWsRaw) raw = sws_test_ws_raw_new (fixture->daemon);
+  g_autofree char *contact_uri = new_contact_uri ();
+  g_autofree char *request = build_register_of_size (contact_uri, 70000);
+  g_autofree char *options = sws_test_build_options ("sip:127.0.0.1");
+
+  /* 64 KiB is the limit of a SIP message, not of a frame: ten frames of
+   * 7000 bytes make one message too large (513), and the flow goes on. */
+  sws_test_ws_raw_send_fragments (raw, request, 10, &error);
+  g_assert_no_error (error);
+  g_free (raw_expect_response (raw, 513));
+
+  sws_test_ws_raw_send_frame (raw, TRUE, SWS_TEST_WS_TEXT, options, strlen (options), &error);
+  g_assert_no_error (error);
+  g_free (raw_expect_response (raw, 200));
+}
+
+/* A message that never ends: continuation frames without FIN, more than
+ * the daemon holds, optionally with an unsolicited pong after each (RFC
+ * 6455 §5.5.3 allows those, and they must not make the daemon forget what
+ * it holds). The daemon closes that flow; other clients never notice. */
+static void
+check_endless_message (Fixture  *fixture,
+                       gboolean  pongs)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SwsTestClient) good = sws_test_client_new_for_daemon (fixture->daemon);
+  g_autoptr(SwsTestWsRaw) raw = sws_test_ws_raw_new (fixture->daemon);
+  g_autofree char *chunk = g_strnfill (FRAGMENT_SIZE, 'x');
+  const char *start = "MESSAGE sip:bob@example.com SIP/2.0\r\n";
+  gsize sent;
+
+  sws_test_ws_raw_send_frame (raw, FALSE, SWS_TEST_WS_TEXT, start, strlen (start), &error);
+  g_assert_no_error (error);
+  sent = strlen (start);
+
+  while (sent <= ENDLESS_MESSAGE_SIZE)
+    {
+      if (!sws_test_ws_raw_send_frame (raw, FALSE, SWS_TEST_WS_CONTINUATION,
+                                       chunk, FRAGMENT_SIZE, &error) ||
+          (pongs && !sws_test_ws_raw_send_frame (raw, TRUE, SWS_TEST_WS_PONG,
+                                                 NULL, 0, &error)))
+        {
+          /* The daemon closed on us while we were still writing. */
+          g_test_message ("send failed after %" G_GSIZE_FORMAT " bytes: %s",
+                          sent, error->message);
+          break;
+        }
+      sent += FRAGMENT_SIZE;
+      assert_options_ok (good);
+    }
+
+  if (!sws_test_ws_raw_wait_closed (raw, SWS_TEST_RECV_TIMEOUT_MS))
+    g_test_message ("flow still open after %" G_GSIZE_FORMAT " bytes of one message", sent);
+  g_assert_true (sws_test_ws_raw_wait_closed (raw, 0));
+  g_test_message ("closed after %" G_GSIZE_FORMAT " bytes, close code %u",
+                  sent, sws_test_ws_raw_get_close_code (raw));
+
+  assert_options_ok (good);
+}
+
+static void
+test_transport_endless_message (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  check_endless_message (fixture, FALSE);
+}
+
+static void
+test_transport_endless_message_pongs (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  check_endless_message (fixture, TRUE);
+}
+
+static void
+test_transport_huge_frame (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SwsTestClient) good = sws_test_client_new_for_daemon (fixture->daemon);
+  g_autoptr(SwsTestWsRaw) raw = sws_test_ws_raw_new (fixture->daemon);
+  g_autofree char *payload = g_strnfill (HUGE_FRAME_SIZE, 'x');
+  g_autofree char *request = build_register_for (good, "sip:good@example.com");
+
+  /* One frame far over libsoup's 128 KiB: the flow is closed, maybe before
+   * we are done writing it. */
+  if (!sws_test_ws_raw_send_frame (raw, TRUE, SWS_TEST_WS_TEXT, payload,
+                                   HUGE_FRAME_SIZE, &error))
+    g_test_message ("send failed: %s", error->message);
+  g_assert_true (sws_test_ws_raw_wait_closed (raw, SWS_TEST_RECV_TIMEOUT_MS));
+  g_test_message ("close code %u", sws_test_ws_raw_get_close_code (raw));
+
+  assert_options_ok (good);
+  g_free (expect_response (good, request, 200));
 }
 
 /* Sends a raw HTTP request and returns the response head (to the empty
@@ -661,6 +832,11 @@ main (int   argc,
   ADD ("malformed", test_transport_malformed);
   ADD ("keepalive", test_transport_keepalive);
   ADD ("binary-frame", test_transport_binary_frame);
+  ADD ("fragments", test_transport_fragments);
+  ADD ("fragments-too-large", test_transport_fragments_too_large);
+  ADD ("endless-message", test_transport_endless_message);
+  ADD ("endless-message-pongs", test_transport_endless_message_pongs);
+  ADD ("huge-frame", test_transport_huge_frame);
   ADD ("handshake", test_transport_handshake);
   ADD ("http-not-found", test_transport_http_not_found);
   ADD ("sigterm", test_transport_sigterm);
