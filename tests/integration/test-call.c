@@ -62,9 +62,7 @@ test_call_in_dialog (SwsTestCallFixture *fixture,
   sws_test_call_expect_quiet (fixture);
 }
 
-/* Not registered yet: the daemon answers the re-INVITE's 491 with a
- * response the caller does not expect (see the issue notes). */
-G_GNUC_UNUSED static void
+static void
 test_call_reinvite_rejected (SwsTestCallFixture *fixture,
                              gconstpointer       user_data)
 {
@@ -798,6 +796,7 @@ main (int   argc,
   ADD ("basic", test_call_basic, 0);
   ADD ("bye-from-callee", test_call_bye_from_callee, 0);
   ADD ("in-dialog", test_call_in_dialog, 0);
+  ADD ("reinvite-rejected", test_call_reinvite_rejected, 0);
   ADD ("busy", test_call_busy, 0);
   ADD ("cancel", test_call_cancel, 0);
   ADD ("cancel-before-ringing", test_call_cancel_before_ringing, 0);
