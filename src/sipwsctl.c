@@ -169,7 +169,7 @@ print_calls (GPtrArray *proxies)
                                             G_USEC_PER_SEC);
       if (code != 0)
         code_text = g_strdup_printf ("%u", code);
-      sws_ctl_table_add (table, n, sws_ctl_call_state_name (sws_dbus_call_get_state (call)),
+      sws_ctl_table_add (table, n, sws_json_call_state_name (sws_dbus_call_get_state (call)),
                          sws_dbus_call_get_caller (call), sws_dbus_call_get_callee (call),
                          duration, code_text);
     }

@@ -16,6 +16,7 @@ struct _SwsCall
 {
   GObject parent_instance;
 
+  guint64 id;
   char *call_id;
   char *caller;
   char *callee;
@@ -168,6 +169,9 @@ sws_call_class_init (SwsCallClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
+/* N of the call's D-Bus path and its id in the HTTP API; never reused. */
+static guint64 next_id = 1;
+
 static void
 sws_call_init (SwsCall *self)
 {
@@ -182,6 +186,7 @@ sws_call_new (const char *call_id,
 {
   SwsCall *self = g_object_new (SWS_TYPE_CALL, NULL);
 
+  self->id = next_id++;
   self->call_id = g_strdup (call_id);
   self->caller = g_strdup (caller);
   self->callee = g_strdup (callee);
@@ -189,6 +194,12 @@ sws_call_new (const char *call_id,
   self->reason = SWS_CALL_REASON_OUTGOING_STARTED;
   self->start_time = g_get_real_time ();
   return self;
+}
+
+guint64
+sws_call_get_id (SwsCall *self)
+{
+  return self->id;
 }
 
 const char *

@@ -43,6 +43,7 @@ SwsCall      *sws_call_new                 (const char *call_id,
                                             const char *caller,
                                             const char *callee);
 
+guint64       sws_call_get_id              (SwsCall *self);
 const char   *sws_call_get_call_id         (SwsCall *self);
 const char   *sws_call_get_caller          (SwsCall *self);
 const char   *sws_call_get_callee          (SwsCall *self);

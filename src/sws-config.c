@@ -33,6 +33,10 @@ struct _SwsConfig
   guint invite_timeout;
   guint call_linger;
   char *log_level;
+  char *http_token;
+  char *http_metrics_token;
+  gboolean http_public_metrics;
+  gboolean http_trust_loopback;
 };
 
 G_DEFINE_FINAL_TYPE (SwsConfig, sws_config, G_TYPE_OBJECT)
@@ -48,6 +52,9 @@ static const char *const registrar_keys[] = {
 static const char *const proxy_keys[] = {
   "invite-timeout", "call-linger", NULL
 };
+static const char *const http_keys[] = {
+  "token", "metrics-token", "public-metrics", "trust-loopback", NULL
+};
 
 static void
 sws_config_finalize (GObject *object)
@@ -59,6 +66,8 @@ sws_config_finalize (GObject *object)
   g_strfreev (self->domains);
   g_clear_pointer (&self->domain_set, g_hash_table_unref);
   g_free (self->log_level);
+  g_free (self->http_token);
+  g_free (self->http_metrics_token);
 
   G_OBJECT_CLASS (sws_config_parent_class)->finalize (object);
 }
@@ -95,6 +104,10 @@ set_defaults (SwsConfig *self)
   self->call_linger = 30;
   g_free (self->log_level);
   self->log_level = g_strdup ("message");
+  g_clear_pointer (&self->http_token, g_free);
+  g_clear_pointer (&self->http_metrics_token, g_free);
+  self->http_public_metrics = FALSE;
+  self->http_trust_loopback = TRUE;
 }
 
 static void
@@ -153,6 +166,67 @@ read_uint (GKeyFile    *kf,
       return FALSE;
     }
   *out = (guint) value;
+  return TRUE;
+}
+
+static gboolean
+read_bool (GKeyFile    *kf,
+           const char  *group,
+           const char  *key,
+           gboolean    *out,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean value;
+
+  if (!g_key_file_has_key (kf, group, key, NULL))
+    return TRUE;
+  value = g_key_file_get_boolean (kf, group, key, &local_error);
+  if (local_error != NULL)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   _("[%s] %s must be true or false"), group, key);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
+/* An access token of [http]: printable ASCII without spaces, so that it
+ * survives an Authorization header and a URL query unchanged, and long
+ * enough not to be guessed. Empty means none. */
+static gboolean
+read_token (GKeyFile    *kf,
+            const char  *key,
+            char       **out,
+            GError     **error)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_key_file_has_key (kf, "http", key, NULL))
+    return TRUE;
+  text = g_strstrip (g_key_file_get_string (kf, "http", key, NULL));
+  if (text == NULL || *text == '\0')
+    {
+      g_clear_pointer (out, g_free);
+      return TRUE;
+    }
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("-._~+/=", *p) == NULL)
+      {
+        g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                     _("[http] %s may only contain letters, digits and - . _ ~ + / ="), key);
+        return FALSE;
+      }
+  if (strlen (text) < 16)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   _("[http] %s is too short: use at least 16 characters "
+                     "(e.g. the output of `openssl rand -hex 16`)"), key);
+      return FALSE;
+    }
+  g_free (*out);
+  *out = g_steal_pointer (&text);
   return TRUE;
 }
 
@@ -218,6 +292,8 @@ load_file (SwsConfig   *self,
         warn_unknown_keys (kf, path, groups[i], registrar_keys);
       else if (g_str_equal (groups[i], "proxy"))
         warn_unknown_keys (kf, path, groups[i], proxy_keys);
+      else if (g_str_equal (groups[i], "http"))
+        warn_unknown_keys (kf, path, groups[i], http_keys);
       else if (g_str_equal (groups[i], "auth"))
         self->has_auth = TRUE;
       else
@@ -261,6 +337,15 @@ load_file (SwsConfig   *self,
 
       g_free (self->log_level);
       self->log_level = g_strstrip (g_steal_pointer (&level));
+    }
+
+  if (!read_token (kf, "token", &self->http_token, error) ||
+      !read_token (kf, "metrics-token", &self->http_metrics_token, error) ||
+      !read_bool (kf, "http", "public-metrics", &self->http_public_metrics, error) ||
+      !read_bool (kf, "http", "trust-loopback", &self->http_trust_loopback, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
     }
 
   if (!read_uint (kf, "server", "keepalive-interval", 0, 3600, &self->keepalive_interval, error) ||
@@ -404,6 +489,12 @@ sws_config_update_from (SwsConfig *self,
   self->call_linger = other->call_linger;
   g_free (self->log_level);
   self->log_level = g_strdup (other->log_level);
+  g_free (self->http_token);
+  self->http_token = g_strdup (other->http_token);
+  g_free (self->http_metrics_token);
+  self->http_metrics_token = g_strdup (other->http_metrics_token);
+  self->http_public_metrics = other->http_public_metrics;
+  self->http_trust_loopback = other->http_trust_loopback;
 }
 
 const char *
@@ -505,4 +596,28 @@ const char *
 sws_config_get_log_level (SwsConfig *self)
 {
   return self->log_level;
+}
+
+const char *
+sws_config_get_http_token (SwsConfig *self)
+{
+  return self->http_token;
+}
+
+const char *
+sws_config_get_http_metrics_token (SwsConfig *self)
+{
+  return self->http_metrics_token;
+}
+
+gboolean
+sws_config_get_http_public_metrics (SwsConfig *self)
+{
+  return self->http_public_metrics;
+}
+
+gboolean
+sws_config_get_http_trust_loopback (SwsConfig *self)
+{
+  return self->http_trust_loopback;
 }

@@ -54,6 +54,14 @@ guint        sws_config_get_invite_timeout  (SwsConfig *self);
 /* How long an ended call stays listed, in seconds. */
 guint        sws_config_get_call_linger     (SwsConfig *self);
 const char  *sws_config_get_log_level       (SwsConfig *self);
+/* [http]: the bearer token the API and status page want from clients that
+ * are not trusted loopback peers (NULL: none, they are refused), the one
+ * /metrics wants (NULL: the API's), whether /metrics is open to all, and
+ * whether loopback peers need no token. */
+const char  *sws_config_get_http_token      (SwsConfig *self);
+const char  *sws_config_get_http_metrics_token (SwsConfig *self);
+gboolean     sws_config_get_http_public_metrics (SwsConfig *self);
+gboolean     sws_config_get_http_trust_loopback (SwsConfig *self);
 
 /* Is this listen URI's host a loopback address (127.0.0.0/8, ::1,
  * "localhost")? */

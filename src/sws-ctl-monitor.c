@@ -52,27 +52,13 @@ emit (Monitor    *m,
 
   if (m->json)
     {
-      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-      JsonObject *object = json_object_new ();
+      g_autoptr(GVariant) properties = proxy ? sws_ctl_proxy_properties (proxy) : NULL;
+      g_autoptr(JsonNode) node =
+        sws_json_event_new (g_date_time_to_unix (now) * G_USEC_PER_SEC +
+                              g_date_time_get_microsecond (now),
+                            event, proxy ? g_dbus_proxy_get_object_path (proxy) : NULL,
+                            properties, fields);
 
-      json_object_set_int_member (object, "time", g_date_time_to_unix (now) * G_USEC_PER_SEC +
-                                                  g_date_time_get_microsecond (now));
-      json_object_set_string_member (object, "event", event);
-      if (proxy != NULL)
-        {
-          json_object_set_string_member (object, "path", g_dbus_proxy_get_object_path (proxy));
-          json_object_set_member (object, "object", sws_ctl_proxy_to_json (proxy));
-        }
-      if (fields != NULL)
-        {
-          GList *names = json_object_get_members (fields);
-
-          for (GList *l = names; l != NULL; l = l->next)
-            json_object_set_member (object, l->data,
-                                    json_node_copy (json_object_get_member (fields, l->data)));
-          g_list_free (names);
-        }
-      json_node_take_object (node, object);
       sws_ctl_print_json (node, FALSE);
     }
   else
@@ -108,7 +94,7 @@ on_object_added (GDBusObjectManager *objects,
     }
   if (call != NULL)
     {
-      const char *state = sws_ctl_call_state_name (sws_dbus_call_get_state (call));
+      const char *state = sws_json_call_state_name (sws_dbus_call_get_state (call));
       g_autofree char *text = g_strdup_printf ("%s -> %s, %s", sws_dbus_call_get_caller (call),
                                                sws_dbus_call_get_callee (call), state);
 
@@ -140,7 +126,7 @@ on_object_removed (GDBusObjectManager *objects,
     {
       g_autofree char *text = g_strdup_printf ("%s %s, %s", sws_dbus_registration_get_aor (reg),
                                                sws_dbus_registration_get_contact (reg),
-                                               sws_ctl_removed_reason_name (0));
+                                               sws_json_removed_reason_name (0));
 
       emit (m, "unregistered", G_DBUS_PROXY (reg), NULL, text);
     }
@@ -165,7 +151,7 @@ on_removed (Monitor    *m,
   guint code;
 
   g_variant_get (parameters, "(u)", &code);
-  reason = sws_ctl_removed_reason_name (code);
+  reason = sws_json_removed_reason_name (code);
   json_object_set_string_member (fields, "reason", reason);
   text = g_strdup_printf ("%s %s, %s", sws_dbus_registration_get_aor (reg),
                           sws_dbus_registration_get_contact (reg), reason);
@@ -183,11 +169,11 @@ on_state_changed (Monitor    *m,
   guint old_state, new_state, reason;
 
   g_variant_get (parameters, "(uuu)", &old_state, &new_state, &reason);
-  json_object_set_string_member (fields, "old_state", sws_ctl_call_state_name (old_state));
-  json_object_set_string_member (fields, "new_state", sws_ctl_call_state_name (new_state));
-  json_object_set_string_member (fields, "reason", sws_ctl_call_reason_name (reason));
-  text = g_strdup_printf ("%s -> %s, %s", sws_ctl_call_state_name (old_state),
-                          sws_ctl_call_state_name (new_state), sws_ctl_call_reason_name (reason));
+  json_object_set_string_member (fields, "old_state", sws_json_call_state_name (old_state));
+  json_object_set_string_member (fields, "new_state", sws_json_call_state_name (new_state));
+  json_object_set_string_member (fields, "reason", sws_json_call_reason_name (reason));
+  text = g_strdup_printf ("%s -> %s, %s", sws_json_call_state_name (old_state),
+                          sws_json_call_state_name (new_state), sws_json_call_reason_name (reason));
   emit (m, "call-state", proxy, fields, text);
 }
 

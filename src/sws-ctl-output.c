@@ -12,54 +12,6 @@
 #include "sws-ctl-output.h"
 #include "sws-json.h"
 
-/* ---- names -------------------------------------------------------------- */
-
-const char *
-sws_ctl_call_state_name (guint state)
-{
-  /* ModemManager's MMCallState numbers, as the XML says. */
-  switch (state)
-    {
-    case 1: return "dialing";
-    case 2: return "ringing-out";
-    case 4: return "active";
-    case 5: return "held";
-    case 7: return "terminated";
-    default: return "unknown";
-    }
-}
-
-const char *
-sws_ctl_call_reason_name (guint reason)
-{
-  switch (reason)
-    {
-    case 1: return "outgoing-started";
-    case 3: return "accepted";
-    case 4: return "hung-up";
-    case 5: return "refused-or-busy";
-    case 6: return "error";
-    case 10: return "cancelled";
-    case 11: return "connection-lost";
-    case 12: return "administrative";
-    default: return "unknown";
-    }
-}
-
-const char *
-sws_ctl_removed_reason_name (guint reason)
-{
-  switch (reason)
-    {
-    case 1: return "unregistered";
-    case 2: return "expired";
-    case 3: return "connection-closed";
-    case 4: return "replaced";
-    case 5: return "administrative";
-    default: return "unknown";
-    }
-}
-
 guint
 sws_ctl_object_number (const char *object_path)
 {

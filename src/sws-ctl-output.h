@@ -6,12 +6,6 @@
 
 G_BEGIN_DECLS
 
-/* Names for the numbers of the D-Bus API (data/org.sipws.Server1.xml).
- * They are tokens scripts match on, so they are not translated. */
-const char *sws_ctl_call_state_name      (guint state);
-const char *sws_ctl_call_reason_name     (guint reason);
-const char *sws_ctl_removed_reason_name  (guint reason);
-
 /* N of ".../Registration/N", 0 when the path ends otherwise. */
 guint       sws_ctl_object_number        (const char *object_path);
 

@@ -14,6 +14,7 @@
 
 #include "sip/sws-sip-uri.h"
 #include "sws-dbus-bridge.h"
+#include "sws-dbus-call.h"
 #include "sws-dbus-generated.h"
 #include "sws-dbus-manager.h"
 #include "sws-dbus-registration.h"
@@ -34,8 +35,6 @@ struct _SwsDbusBridge
 
   GHashTable *registrations;   /* SwsRegistration -> SwsDBusObjectSkeleton */
   GHashTable *calls;           /* SwsCall -> SwsDBusObjectSkeleton */
-  guint64 next_registration;
-  guint64 next_call;
 };
 
 G_DEFINE_FINAL_TYPE (SwsDbusBridge, sws_dbus_bridge, G_TYPE_OBJECT)
@@ -81,8 +80,7 @@ on_registration_added (SwsRegistrar    *registrar,
                        gpointer         user_data)
 {
   SwsDbusBridge *self = user_data;
-  g_autofree char *path = g_strdup_printf (SWS_DBUS_PATH "/Registration/%" G_GUINT64_FORMAT,
-                                           ++self->next_registration);
+  g_autofree char *path = sws_dbus_registration_path (reg);
   g_autoptr(SwsDBusObjectSkeleton) object = sws_dbus_object_skeleton_new (path);
   g_autoptr(SwsDBusRegistration) iface = sws_dbus_registration_impl_new (reg);
 
@@ -112,35 +110,7 @@ on_registration_removed (SwsRegistrar    *registrar,
   g_hash_table_remove (self->registrations, reg);
 }
 
-static const char *
-path_of_registration (SwsDbusBridge *self,
-                      GObject       *reg)
-{
-  SwsDBusObjectSkeleton *object = reg ? g_hash_table_lookup (self->registrations, reg) : NULL;
-
-  return object ? g_dbus_object_get_object_path (G_DBUS_OBJECT (object)) : "/";
-}
-
 /* ---- calls -------------------------------------------------------------- */
-
-static void
-sync_call (SwsDbusBridge *self,
-           SwsCall       *call,
-           SwsDBusCall   *iface)
-{
-  g_object_freeze_notify (G_OBJECT (iface));
-  sws_dbus_call_set_state (iface, sws_call_get_state (call));
-  sws_dbus_call_set_state_reason (iface, sws_call_get_state_reason (call));
-  sws_dbus_call_set_answer_time (iface, (guint64) sws_call_get_answer_time (call));
-  sws_dbus_call_set_end_time (iface, (guint64) sws_call_get_end_time (call));
-  sws_dbus_call_set_termination_code (iface, sws_call_get_termination_code (call));
-  sws_dbus_call_set_terminated_by (iface, sws_call_get_terminated_by (call));
-  sws_dbus_call_set_caller_registration (iface,
-                                         path_of_registration (self, sws_call_get_caller_registration (call)));
-  sws_dbus_call_set_callee_registration (iface,
-                                         path_of_registration (self, sws_call_get_callee_registration (call)));
-  g_object_thaw_notify (G_OBJECT (iface));
-}
 
 static void
 on_call_notify (SwsCall    *call,
@@ -154,7 +124,7 @@ on_call_notify (SwsCall    *call,
   if (object == NULL)
     return;
   iface = sws_dbus_object_get_call (SWS_DBUS_OBJECT (object));
-  sync_call (self, call, iface);
+  sws_dbus_call_sync (iface, call);
 }
 
 static void
@@ -171,7 +141,7 @@ on_call_state_changed (SwsCall *call,
   if (object == NULL)
     return;
   iface = sws_dbus_object_get_call (SWS_DBUS_OBJECT (object));
-  sync_call (self, call, iface);
+  sws_dbus_call_sync (iface, call);
   /* Properties first, so that a client reacting to the signal reads the
    * new values. */
   g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (iface));
@@ -183,7 +153,7 @@ on_handle_hangup (SwsDBusCall           *iface,
                   GDBusMethodInvocation *invocation,
                   gpointer               user_data)
 {
-  SwsCall *call = g_object_get_data (G_OBJECT (iface), "sws-call");
+  SwsCall *call = sws_dbus_call_get_call (iface);
 
   if (call == NULL || !sws_call_hangup (call))
     {
@@ -203,17 +173,10 @@ on_call_added (SwsProxy *proxy,
                gpointer  user_data)
 {
   SwsDbusBridge *self = user_data;
-  g_autofree char *path = g_strdup_printf (SWS_DBUS_PATH "/Call/%" G_GUINT64_FORMAT,
-                                           ++self->next_call);
+  g_autofree char *path = sws_dbus_call_path (call);
   g_autoptr(SwsDBusObjectSkeleton) object = sws_dbus_object_skeleton_new (path);
-  g_autoptr(SwsDBusCall) iface = sws_dbus_call_skeleton_new ();
+  g_autoptr(SwsDBusCall) iface = sws_dbus_call_new (call);
 
-  sws_dbus_call_set_call_id (iface, sws_call_get_call_id (call));
-  sws_dbus_call_set_caller (iface, sws_call_get_caller (call));
-  sws_dbus_call_set_callee (iface, sws_call_get_callee (call));
-  sws_dbus_call_set_start_time (iface, (guint64) sws_call_get_start_time (call));
-  sync_call (self, call, iface);
-  g_object_set_data_full (G_OBJECT (iface), "sws-call", g_object_ref (call), g_object_unref);
   g_signal_connect (iface, "handle-hangup", G_CALLBACK (on_handle_hangup), self);
   g_signal_connect (call, "state-changed", G_CALLBACK (on_call_state_changed), self);
   g_signal_connect (call, "notify::callee-registration", G_CALLBACK (on_call_notify), self);

@@ -30,6 +30,7 @@ G_DEFINE_FINAL_TYPE (SwsDbusManagerImpl, sws_dbus_manager_impl, SWS_DBUS_TYPE_MA
 enum {
   PROP_0,
   PROP_LOG_LEVEL,
+  PROP_UPTIME,
   PROP_CONNECTION_COUNT,
   PROP_REGISTRATION_COUNT,
   PROP_CALL_COUNT,
@@ -55,6 +56,11 @@ sws_dbus_manager_impl_get_property (GObject    *object,
     {
     case PROP_LOG_LEVEL:
       g_value_set_string (value, sws_log_get_level ());
+      break;
+    case PROP_UPTIME:
+      g_value_set_uint64 (value, (guint64) MAX (0, g_get_real_time () -
+                                                    sws_server_get_start_time (server)) /
+                                 G_USEC_PER_SEC);
       break;
     case PROP_CONNECTION_COUNT:
       g_value_set_uint (value, sws_server_get_connection_count (server));
@@ -144,6 +150,7 @@ sws_dbus_manager_impl_class_init (SwsDbusManagerImplClass *klass)
   object_class->set_property = sws_dbus_manager_impl_set_property;
 
   g_object_class_override_property (object_class, PROP_LOG_LEVEL, "log-level");
+  g_object_class_override_property (object_class, PROP_UPTIME, "uptime");
   g_object_class_override_property (object_class, PROP_CONNECTION_COUNT, "connection-count");
   g_object_class_override_property (object_class, PROP_REGISTRATION_COUNT, "registration-count");
   g_object_class_override_property (object_class, PROP_CALL_COUNT, "call-count");
@@ -176,4 +183,12 @@ sws_dbus_manager_impl_new (SwsServer *server)
                                     sws_transport_get_listen_uris (sws_server_get_transport (server)));
   sws_dbus_manager_set_domains (iface, sws_config_get_domains (config));
   return iface;
+}
+
+GVariant *
+sws_dbus_manager_properties (SwsServer *server)
+{
+  g_autoptr(SwsDBusManager) iface = sws_dbus_manager_impl_new (server);
+
+  return g_dbus_interface_skeleton_get_properties (G_DBUS_INTERFACE_SKELETON (iface));
 }

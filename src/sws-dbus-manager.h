@@ -12,4 +12,8 @@ G_DECLARE_FINAL_TYPE (SwsDbusManagerImpl, sws_dbus_manager_impl,
 
 SwsDBusManager *sws_dbus_manager_impl_new (SwsServer *server);
 
+/* The Manager's properties as a{sv}, exactly as the bus shows them, for
+ * those who serve them otherwise (the HTTP API); needs no bus. */
+GVariant       *sws_dbus_manager_properties (SwsServer *server);
+
 G_END_DECLS

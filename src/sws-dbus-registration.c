@@ -128,3 +128,18 @@ sws_dbus_registration_impl_get_registration (SwsDbusRegistrationImpl *self)
 {
   return self->registration;
 }
+
+char *
+sws_dbus_registration_path (SwsRegistration *registration)
+{
+  return g_strdup_printf ("/org/sipws/Server1/Registration/%" G_GUINT64_FORMAT,
+                          sws_registration_get_id (registration));
+}
+
+GVariant *
+sws_dbus_registration_properties (SwsRegistration *registration)
+{
+  g_autoptr(SwsDBusRegistration) iface = sws_dbus_registration_impl_new (registration);
+
+  return g_dbus_interface_skeleton_get_properties (G_DBUS_INTERFACE_SKELETON (iface));
+}

@@ -13,4 +13,9 @@ G_DECLARE_FINAL_TYPE (SwsDbusRegistrationImpl, sws_dbus_registration_impl,
 SwsDBusRegistration *sws_dbus_registration_impl_new (SwsRegistration *registration);
 SwsRegistration     *sws_dbus_registration_impl_get_registration (SwsDbusRegistrationImpl *self);
 
+/* "/org/sipws/Server1/Registration/N", N the binding's id. */
+char                *sws_dbus_registration_path (SwsRegistration *registration);
+/* The properties as a{sv}, exactly as the bus shows them; needs no bus. */
+GVariant            *sws_dbus_registration_properties (SwsRegistration *registration);
+
 G_END_DECLS

@@ -166,6 +166,87 @@ sws_json_object_from_properties (const char *object_path,
   return node;
 }
 
+/* ---- names -------------------------------------------------------------- */
+
+const char *
+sws_json_call_state_name (guint state)
+{
+  /* ModemManager's MMCallState numbers, as the XML says. */
+  switch (state)
+    {
+    case 1: return "dialing";
+    case 2: return "ringing-out";
+    case 4: return "active";
+    case 5: return "held";
+    case 7: return "terminated";
+    default: return "unknown";
+    }
+}
+
+const char *
+sws_json_call_reason_name (guint reason)
+{
+  switch (reason)
+    {
+    case 1: return "outgoing-started";
+    case 3: return "accepted";
+    case 4: return "hung-up";
+    case 5: return "refused-or-busy";
+    case 6: return "error";
+    case 10: return "cancelled";
+    case 11: return "connection-lost";
+    case 12: return "administrative";
+    default: return "unknown";
+    }
+}
+
+const char *
+sws_json_removed_reason_name (guint reason)
+{
+  switch (reason)
+    {
+    case 1: return "unregistered";
+    case 2: return "expired";
+    case 3: return "connection-closed";
+    case 4: return "replaced";
+    case 5: return "administrative";
+    default: return "unknown";
+    }
+}
+
+JsonNode *
+sws_json_event_new (gint64      time,
+                    const char *event,
+                    const char *object_path,
+                    GVariant   *properties,
+                    JsonObject *fields)
+{
+  JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  g_return_val_if_fail (event != NULL, NULL);
+
+  json_object_set_int_member (object, "time", time);
+  json_object_set_string_member (object, "event", event);
+  if (object_path != NULL)
+    {
+      json_object_set_string_member (object, "path", object_path);
+      json_object_set_member (object, "object",
+                              sws_json_object_from_properties (object_path, properties));
+    }
+  if (fields != NULL)
+    {
+      GList *members = json_object_get_members (fields);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (object, l->data,
+                                json_node_copy (json_object_get_member (fields, l->data)));
+      g_list_free (members);
+    }
+  json_node_take_object (node, object);
+  return node;
+}
+
 char *
 sws_json_to_string (JsonNode *node,
                     gboolean  pretty)

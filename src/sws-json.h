@@ -28,6 +28,23 @@ JsonNode *sws_json_node_from_variant      (GVariant   *value);
 JsonNode *sws_json_object_from_properties (const char *object_path,
                                            GVariant   *properties);
 
+/* Names for the numbers of the D-Bus API (data/org.sipws.Server1.xml).
+ * They are tokens scripts match on, so they are not translated. */
+const char *sws_json_call_state_name     (guint state);
+const char *sws_json_call_reason_name    (guint reason);
+const char *sws_json_removed_reason_name (guint reason);
+
+/* One event as `sipwsctl monitor --json` prints it and GET
+ * /api/v1/events streams it: "time" (µs since the epoch), "event", then
+ * when an object is concerned "path" and "object" (its properties, see
+ * sws_json_object_from_properties()), then the members of `fields`
+ * (may be NULL), copied. */
+JsonNode *sws_json_event_new (gint64      time,
+                              const char *event,
+                              const char *object_path,
+                              GVariant   *properties,
+                              JsonObject *fields);
+
 /* Print a node, pretty or on one line, followed by a newline. */
 char     *sws_json_to_string              (JsonNode   *node,
                                            gboolean    pretty);

@@ -14,6 +14,7 @@
 
 #include "sws-config.h"
 #include "sws-dbus-bridge.h"
+#include "sws-http-api.h"
 #include "sws-log.h"
 #include "sws-server.h"
 
@@ -28,6 +29,7 @@ typedef struct
   char *config_path;
   GStrv listen;
   SwsDbusBridge *bridge;
+  SwsHttpApi *http;
   guint grace_id;
   int exit_code;
 } Daemon;
@@ -115,6 +117,7 @@ on_terminate (gpointer user_data)
 
   g_message ("Shutting down: closing %u connection(s)",
              sws_transport_get_connection_count (transport));
+  sws_http_api_stop (d->http);
   sws_server_stop (d->server);
   if (sws_transport_get_connection_count (transport) == 0)
     g_main_loop_quit (d->loop);
@@ -162,6 +165,7 @@ main (int   argc,
   g_autoptr(SwsConfig) config = NULL;
   g_autoptr(SwsServer) server = NULL;
   g_autoptr(SwsDbusBridge) bridge = NULL;
+  g_autoptr(SwsHttpApi) http = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   gboolean verbose = FALSE, version = FALSE, no_dbus = FALSE;
   const char * const *uris;
@@ -216,6 +220,9 @@ main (int   argc,
   apply_log_level (config);
 
   server = sws_server_new (config);
+  /* Before the listeners open: no plain HTTP request goes unserved. */
+  http = sws_http_api_new (server);
+  d.http = http;
   if (!sws_server_start (server, &error))
     {
       g_printerr ("sipwsd: %s\n", error->message);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sip/sws-sip-forward.h"
+#include "sip/sws-sip-stats.h"
 #include "sws-proxy.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,7 @@ struct _SwsProxy
   guint8 secret[32];
   guint call_linger;
   guint64 sent;
+  SwsSipStats sent_stats;
 };
 
 /* A request we received and answer (§17.2), with the branches it was

@@ -153,9 +153,14 @@ sws_proxy_send (SwsProxy      *self,
                 SwsConnection *connection,
                 GBytes        *bytes)
 {
+  gsize len;
+  const char *data;
+
   if (connection == NULL || !sws_connection_send (connection, bytes))
     return FALSE;
   self->sent++;
+  data = g_bytes_get_data (bytes, &len);
+  sws_sip_stats_count_bytes (&self->sent_stats, data, len);
   return TRUE;
 }
 
@@ -624,6 +629,12 @@ guint
 sws_proxy_get_transaction_count (SwsProxy *self)
 {
   return g_hash_table_size (self->server_txns) + g_hash_table_size (self->client_txns);
+}
+
+const SwsSipStats *
+sws_proxy_get_sent_stats (SwsProxy *self)
+{
+  return &self->sent_stats;
 }
 
 guint64

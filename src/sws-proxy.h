@@ -4,6 +4,7 @@
 #include <glib-object.h>
 
 #include "sip/sws-sip-message.h"
+#include "sip/sws-sip-stats.h"
 #include "sip/sws-timer-heap.h"
 #include "sws-call.h"
 #include "sws-config.h"
@@ -48,6 +49,8 @@ guint     sws_proxy_get_active_call_count  (SwsProxy *self);
 guint     sws_proxy_get_call_count         (SwsProxy *self);
 guint     sws_proxy_get_transaction_count  (SwsProxy *self);
 guint64   sws_proxy_get_messages_sent      (SwsProxy *self);
+/* What the proxy sent, by method and status class. */
+const SwsSipStats *sws_proxy_get_sent_stats (SwsProxy *self);
 
 /* Override the configured call-linger (seconds), e.g. 0 for tests. */
 void      sws_proxy_set_call_linger    (SwsProxy *self,

@@ -15,6 +15,8 @@ struct _SwsRegistration
 {
   GObject parent_instance;
 
+  guint64 id;
+  gboolean removed;
   char *aor;
   char *contact;
   char *instance_id;
@@ -158,6 +160,10 @@ sws_registration_class_init (SwsRegistrationClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
+/* Ids number bindings for the D-Bus paths and the HTTP API alike, so
+ * both name a binding the same way; never reused while the process runs. */
+static guint64 next_id = 1;
+
 static void
 sws_registration_init (SwsRegistration *self)
 {
@@ -173,6 +179,7 @@ sws_registration_new (const char    *aor,
 {
   SwsRegistration *self = g_object_new (SWS_TYPE_REGISTRATION, NULL);
 
+  self->id = next_id++;
   self->aor = g_strdup (aor);
   self->contact = sws_str_dup (contact);
   self->instance_id = SWS_STR_IS_SET (instance_id) ? sws_str_dup (instance_id) : g_strdup ("");
@@ -182,6 +189,18 @@ sws_registration_new (const char    *aor,
   self->user_agent = g_strdup ("");
   g_set_object (&self->connection, connection);
   return self;
+}
+
+guint64
+sws_registration_get_id (SwsRegistration *self)
+{
+  return self->id;
+}
+
+gboolean
+sws_registration_is_removed (SwsRegistration *self)
+{
+  return self->removed;
 }
 
 const char *
@@ -323,5 +342,6 @@ void
 sws_registration_emit_removed (SwsRegistration  *self,
                                SwsRemovedReason  reason)
 {
+  self->removed = TRUE;
   g_signal_emit (self, signals[SIGNAL_REMOVED], 0, (guint) reason);
 }

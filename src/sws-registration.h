@@ -27,6 +27,10 @@ SwsRegistration *sws_registration_new (const char    *aor,
                                        guint          reg_id,
                                        SwsConnection *connection);
 
+/* 1, 2, …: N of the binding's D-Bus path and its id in the HTTP API */
+guint64        sws_registration_get_id             (SwsRegistration *self);
+/* TRUE once the registrar has let the binding go ("removed" emitted). */
+gboolean       sws_registration_is_removed         (SwsRegistration *self);
 const char    *sws_registration_get_aor            (SwsRegistration *self);
 const char    *sws_registration_get_contact        (SwsRegistration *self);
 const char    *sws_registration_get_instance_id    (SwsRegistration *self);

@@ -29,6 +29,8 @@ struct _SwsServer
   guint64 received;
   guint64 sent;
   guint64 parse_errors;
+  SwsSipStats received_stats;
+  SwsSipStats sent_stats;
 };
 
 G_DEFINE_FINAL_TYPE (SwsServer, sws_server, G_TYPE_OBJECT)
@@ -189,7 +191,13 @@ send_bytes (SwsServer     *self,
             GBytes        *bytes)
 {
   if (sws_connection_send (connection, bytes))
-    self->sent++;
+    {
+      gsize len;
+      const char *data = g_bytes_get_data (bytes, &len);
+
+      self->sent++;
+      sws_sip_stats_count_bytes (&self->sent_stats, data, len);
+    }
   else
     g_debug ("flow %" G_GUINT64_FORMAT ": cannot send, flow is closing",
              sws_connection_get_id (connection));
@@ -400,9 +408,15 @@ sws_server_handle_message (SwsServer     *self,
                               sws_connection_get_remote_port (connection));
 
   if (msg->is_request)
-    handle_request (self, connection, msg);
+    {
+      sws_sip_stats_count_request (&self->received_stats, msg->method);
+      handle_request (self, connection, msg);
+    }
   else
-    sws_proxy_handle_response (self->proxy, connection, msg);
+    {
+      sws_sip_stats_count_response (&self->received_stats, msg->status);
+      sws_proxy_handle_response (self->proxy, connection, msg);
+    }
 }
 
 static void
@@ -528,6 +542,16 @@ guint64
 sws_server_get_messages_sent (SwsServer *self)
 {
   return self->sent + sws_proxy_get_messages_sent (self->proxy);
+}
+
+void
+sws_server_get_sip_stats (SwsServer   *self,
+                          SwsSipStats *received,
+                          SwsSipStats *sent)
+{
+  *received = self->received_stats;
+  *sent = self->sent_stats;
+  sws_sip_stats_add (sent, sws_proxy_get_sent_stats (self->proxy));
 }
 
 guint64

@@ -51,6 +51,11 @@ guint          sws_server_get_connection_count (SwsServer *self);
 guint64        sws_server_get_messages_received (SwsServer *self);
 guint64        sws_server_get_messages_sent     (SwsServer *self);
 guint64        sws_server_get_parse_errors      (SwsServer *self);
+/* Messages received (well-formed ones) and sent, by method and status
+ * class. */
+void           sws_server_get_sip_stats         (SwsServer   *self,
+                                                 SwsSipStats *received,
+                                                 SwsSipStats *sent);
 gint64         sws_server_get_start_time        (SwsServer *self);
 
 G_END_DECLS

@@ -80,6 +80,11 @@ test_refusals (void)
     { "[registrar]\nmax-contacts=lots\n", "max-contacts" },
     { "[server]\nallow-unauthenticated=perhaps\n", "allow-unauthenticated" },
     { "[auth]\nrealm=example.com\n", "[auth]" },
+    { "[http]\ntoken=short\n", "[http] token is too short" },
+    { "[http]\ntoken=has spaces in the middle of it\n", "[http] token may only" },
+    { "[http]\nmetrics-token=0123456789abcdef\"\n", "[http] metrics-token may only" },
+    { "[http]\npublic-metrics=sometimes\n", "[http] public-metrics" },
+    { "[http]\ntrust-loopback=1x\n", "[http] trust-loopback" },
     { "not a key file", "" },
   };
 
@@ -92,6 +97,35 @@ test_refusals (void)
       g_assert_nonnull (error);
       g_assert_nonnull (strstr (error->message, cases[i].needle));
     }
+}
+
+static void
+test_http (void)
+{
+  g_autoptr(SwsConfig) config = sws_config_new ();
+  g_autoptr(SwsConfig) other = sws_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* Defaults: loopback trusted, no token, /metrics like the API. */
+  g_assert_null (sws_config_get_http_token (config));
+  g_assert_null (sws_config_get_http_metrics_token (config));
+  g_assert_false (sws_config_get_http_public_metrics (config));
+  g_assert_true (sws_config_get_http_trust_loopback (config));
+
+  g_assert_true (load_text (config, "[http]\ntoken= 0123456789abcdef-_.~+/= \n"
+                                    "metrics-token=\npublic-metrics=true\n"
+                                    "trust-loopback=false\n", &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (sws_config_get_http_token (config), ==, "0123456789abcdef-_.~+/=");
+  g_assert_null (sws_config_get_http_metrics_token (config));
+  g_assert_true (sws_config_get_http_public_metrics (config));
+  g_assert_false (sws_config_get_http_trust_loopback (config));
+
+  /* A reload takes the new token. */
+  g_assert_true (load_text (other, "[http]\ntoken=ffffffffffffffffffff\n", &error));
+  sws_config_update_from (config, other);
+  g_assert_cmpstr (sws_config_get_http_token (config), ==, "ffffffffffffffffffff");
+  g_assert_true (sws_config_get_http_trust_loopback (config));
 }
 
 static void
@@ -148,6 +182,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sws/config/values", test_values);
   g_test_add_func ("/sws/config/refusals", test_refusals);
   g_test_add_func ("/sws/config/public-allowed", test_public_allowed);
+  g_test_add_func ("/sws/config/http", test_http);
   g_test_add_func ("/sws/config/unknown-key-warns", test_unknown_key_warns);
   g_test_add_func ("/sws/config/override-and-update", test_override_and_update);
 
