@@ -464,6 +464,8 @@ on_request (SoupServer        *server,
     serve_static (msg, "sipws.js", "text/javascript; charset=utf-8");
   else if (g_str_equal (path, "/sipws.css"))
     serve_static (msg, "sipws.css", "text/css; charset=utf-8");
+  else if (g_str_equal (path, "/favicon.svg") || g_str_equal (path, "/favicon.ico"))
+    serve_static (msg, "favicon.svg", "image/svg+xml");
   else
     reply_error (msg, SOUP_STATUS_NOT_FOUND, "Not found");
 }

@@ -30,7 +30,7 @@ const BUS_NAME = 'org.sipws.Server1';
 const ROOT = '/org/sipws/Server1';
 const CALL_ACTIVE = 4;
 const CALL_TERMINATED = 7;
-const STEPS = 10;
+const STEPS = 14;
 
 const cfg = {
   server: process.env.SWS_E2E_SERVER || '',
@@ -490,7 +490,73 @@ function byeReceived(phone, callId, since) {
     { since, timeout: 10000 });
 }
 
+/* ---- the HTTP API and status page of the daemon -------------------------- */
+
+function httpBase() {
+  const url = new URL(ctx.wsUri);
+  url.protocol = 'http:';
+  url.pathname = '/';
+  url.search = '';
+  return url.toString();
+}
+
+async function apiGet(path) {
+  const response = await fetch(new URL(path, httpBase()));
+  if (response.status !== 200)
+    throw new Error(`GET ${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
+// D-Bus property name -> the API's JSON key (sws_json_key_from_property).
+function jsonKey(name) {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+// Every D-Bus property of `props` equals the JSON member of `obj`.
+function sameAsDbus(what, props, obj) {
+  const wrong = [];
+  for (const [name, value] of Object.entries(props)) {
+    const expected = value === '/' && /Registration$/.test(name) ? null : value;
+    const got = obj[jsonKey(name)];
+    if (JSON.stringify(got) !== JSON.stringify(expected))
+      wrong.push(`${name}: D-Bus ${JSON.stringify(expected)}, HTTP ${JSON.stringify(got)}`);
+  }
+  if (wrong.length)
+    throw new Error(`${what} differs: ${wrong.join('; ')}`);
+}
+
+async function openStatusPage() {
+  const page = await ctx.context.newPage();
+  ctx.statusErrors = [];
+  page.on('pageerror', (err) => ctx.statusErrors.push(`uncaught: ${err.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error')
+      ctx.statusErrors.push(`console: ${m.text()}`);
+  });
+  await page.goto(httpBase(), { timeout: 10000 });
+  await page.waitForSelector('#live[data-state="live"]', { timeout: 5000 });
+  return page;
+}
+
+function statusPageErrors() {
+  return ctx.statusErrors && ctx.statusErrors.length
+    ? `JavaScript errors on the status page: ${ctx.statusErrors.join(' | ')}` : null;
+}
+
 const steps = [
+  ['the status page at / loads, goes live and lists nobody', async () => {
+    ctx.statusPage = await openStatusPage();
+    const page = ctx.statusPage;
+    const regs = await page.getAttribute('body', 'data-registrations');
+    if (regs !== '0')
+      throw new Error(`the page shows ${regs} registrations before anyone registered`);
+    const errors = statusPageErrors();
+    if (errors)
+      throw new Error(errors);
+    return `live, sipwsd ${await page.textContent('#version')}, listening on ` +
+      `${await page.textContent('#listen-uris')}`;
+  }, { dbus: true }],
+
   ['both pages REGISTER', async () => {
     const { context, baseUrl, wsUri } = ctx;
     ctx.alice = await openPhone(context, baseUrl, wsUri, 'alice');
@@ -585,6 +651,74 @@ const steps = [
       throw new Error(`${c.path} is active and listed by sipwsctl, but ${wrong.join('; ')}`);
     return `${c.path} State=4, CallerRegistration ${aliceReg}, CalleeRegistration ${bobReg}; ` +
       `sipwsctl lists call_id ${callId} with state ${JSON.stringify(entry.state)}`;
+  }, { dbus: true, readOnly: true }],
+
+  ['while up, /api/v1/registrations, /api/v1/calls and /api/v1/status agree with D-Bus', async () => {
+    const objects = await managedObjects();
+    const [regs, calls, status] = await Promise.all([
+      apiGet('api/v1/registrations'), apiGet('api/v1/calls'), apiGet('api/v1/status')]);
+    const byPath = (list) => new Map(list.map((o) => [o.path, o]));
+    const httpRegs = byPath(regs);
+    const httpCalls = byPath(calls);
+    let nRegs = 0;
+    let nCalls = 0;
+    for (const [objPath, ifaces] of Object.entries(objects)) {
+      for (const [iface, map, kind] of [['Registration', httpRegs, 'registration'], ['Call', httpCalls, 'call']]) {
+        const props = ifaces[`${BUS_NAME}.${iface}`];
+        if (!props)
+          continue;
+        const obj = map.get(objPath);
+        if (!obj)
+          throw new Error(`${objPath} is on D-Bus but not in the API's ${kind}s`);
+        sameAsDbus(objPath, props, obj);
+        map.delete(objPath);
+        if (kind === 'call')
+          nCalls++;
+        else
+          nRegs++;
+      }
+    }
+    const extra = [...httpRegs.keys(), ...httpCalls.keys()];
+    if (extra.length)
+      throw new Error(`the API lists objects D-Bus does not have: ${extra.join(', ')}`);
+    for (const name of ['RegistrationCount', 'CallCount', 'ConnectionCount', 'Version', 'StartTime']) {
+      const value = await managerProperty(name);
+      if (status[jsonKey(name)] !== value)
+        throw new Error(`status ${jsonKey(name)} is ${status[jsonKey(name)]}, D-Bus ${name} ${value}`);
+    }
+    return `${nRegs} registrations and ${nCalls} call(s), every property equal; status counters equal`;
+  }, { dbus: true, readOnly: true }],
+
+  ['the status page shows both registrations and the active call without a reload', async () => {
+    const page = ctx.statusPage;
+    if (!page)
+      throw new Error('no status page from step 1');
+    await page.waitForFunction(() => document.body.dataset.registrations === '2' &&
+      document.querySelector('#calls tbody td.state-active') !== null, null, { timeout: 5000 });
+    const aors = await page.$$eval('#registrations tbody tr td:first-child',
+      (tds) => tds.map((td) => td.textContent).sort());
+    if (JSON.stringify(aors) !== JSON.stringify([aor('alice'), aor('bob')].sort()))
+      throw new Error(`the page lists ${JSON.stringify(aors)}`);
+    const rows = await page.$$eval('#calls tbody tr',
+      (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+    const active = rows.find((r) => r[2] === 'active');
+    if (!active || active[0] !== aor('alice') || active[1] !== aor('bob'))
+      throw new Error(`no active call alice -> bob on the page: ${JSON.stringify(rows)}`);
+    const outDir = cfg.buildDir || sys.tmp;
+    const wide = path.join(outDir, 'status-page.png');
+    await page.screenshot({ path: wide, fullPage: true });
+    // A phone's screen: nothing wider than the viewport.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+    const narrow = path.join(outDir, 'status-page-phone.png');
+    await page.screenshot({ path: narrow, fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    if (overflow > 390)
+      throw new Error(`on a 390 px wide screen the page is ${overflow} px wide`);
+    const errors = statusPageErrors();
+    if (errors)
+      throw new Error(errors);
+    return `alice and bob listed, call active; screenshots ${wide} and ${narrow}`;
   }, { dbus: true, readOnly: true }],
 
   ['the caller hangs up: the callee sees the end, the Call object ends terminated', async () => {
@@ -744,6 +878,23 @@ const steps = [
     return `both got 200; RegistrationCount ${counts.reg}, CallCount ${counts.calls}, ` +
       `ConnectionCount ${conns.n}; ${ended} ended Call objects linger`;
   }],
+
+  ['the status page saw everyone go, with no JavaScript error all along', async () => {
+    const page = ctx.statusPage;
+    if (!page)
+      throw new Error('no status page from step 1');
+    await page.waitForFunction(() => document.body.dataset.registrations === '0' &&
+      document.querySelector('#calls tbody td.state-active') === null, null, { timeout: 5000 });
+    const events = await page.$$eval('#events li', (lis) => lis.map((li) => li.textContent));
+    const unregistered = events.filter((e) => / unregistered /.test(e)).length;
+    if (unregistered < 2)
+      throw new Error(`the event list shows ${unregistered} unregistrations: ${events.slice(0, 5).join(' | ')}`);
+    const errors = statusPageErrors();
+    if (errors)
+      throw new Error(errors);
+    await page.close();
+    return `no registration, no active call; ${events.length} events listed`;
+  }, { dbus: true }],
 ];
 
 async function cleanUpCalls() {
