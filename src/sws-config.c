@@ -26,6 +26,10 @@ struct _SwsConfig
   guint keepalive_interval;
   guint max_connections;
   guint max_connections_per_ip;
+  GStrv allowed_origins;       /* NULL: the default policy */
+  guint rate_limit;
+  guint rate_limit_burst;
+  gboolean rate_limit_loopback;
   guint default_expires;
   guint min_expires;
   guint max_expires;
@@ -44,7 +48,8 @@ G_DEFINE_FINAL_TYPE (SwsConfig, sws_config, G_TYPE_OBJECT)
 /* Keys the daemon understands, to warn about typos in a config file. */
 static const char *const server_keys[] = {
   "listen", "domains", "allow-unauthenticated", "keepalive-interval",
-  "max-connections", "max-connections-per-ip", "log-level", NULL
+  "max-connections", "max-connections-per-ip", "log-level", "allowed-origins",
+  "rate-limit", "rate-limit-burst", "rate-limit-loopback", NULL
 };
 static const char *const registrar_keys[] = {
   "default-expires", "min-expires", "max-expires", "max-contacts", NULL
@@ -65,6 +70,7 @@ sws_config_finalize (GObject *object)
   g_strfreev (self->listen);
   g_strfreev (self->domains);
   g_clear_pointer (&self->domain_set, g_hash_table_unref);
+  g_strfreev (self->allowed_origins);
   g_free (self->log_level);
   g_free (self->http_token);
   g_free (self->http_metrics_token);
@@ -96,6 +102,10 @@ set_defaults (SwsConfig *self)
   self->keepalive_interval = 30;
   self->max_connections = 100000;
   self->max_connections_per_ip = 0;
+  g_clear_pointer (&self->allowed_origins, g_strfreev);
+  self->rate_limit = 50;
+  self->rate_limit_burst = 100;
+  self->rate_limit_loopback = FALSE;
   self->default_expires = 600;
   self->min_expires = 60;
   self->max_expires = 3600;
@@ -331,6 +341,36 @@ load_file (SwsConfig   *self,
         }
     }
 
+  if (g_key_file_has_key (kf, "server", "allowed-origins", NULL))
+    {
+      g_auto(GStrv) origins = g_key_file_get_string_list (kf, "server", "allowed-origins",
+                                                          NULL, NULL);
+
+      for (guint i = 0; origins != NULL && origins[i] != NULL; i++)
+        {
+          g_strstrip (origins[i]);
+          /* An origin is scheme://host[:port] (RFC 6454 §6.1), nothing else. */
+          if (!g_str_equal (origins[i], "*") &&
+              (!g_uri_is_valid (origins[i], G_URI_FLAGS_NONE, NULL) ||
+               strchr (strstr (origins[i], "://") + 3, '/') != NULL))
+            {
+              g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           _("%s: [server] allowed-origins: “%s” is not an origin; write "
+                             "scheme://host[:port] like https://phone.example.com, or *"),
+                           path, origins[i]);
+              return FALSE;
+            }
+        }
+      g_strfreev (self->allowed_origins);
+      self->allowed_origins = g_steal_pointer (&origins);
+    }
+
+  if (!read_bool (kf, "server", "rate-limit-loopback", &self->rate_limit_loopback, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+
   if (g_key_file_has_key (kf, "server", "log-level", NULL))
     {
       g_autofree char *level = g_key_file_get_string (kf, "server", "log-level", NULL);
@@ -351,6 +391,8 @@ load_file (SwsConfig   *self,
   if (!read_uint (kf, "server", "keepalive-interval", 0, 3600, &self->keepalive_interval, error) ||
       !read_uint (kf, "server", "max-connections", 1, 10000000, &self->max_connections, error) ||
       !read_uint (kf, "server", "max-connections-per-ip", 0, 10000000, &self->max_connections_per_ip, error) ||
+      !read_uint (kf, "server", "rate-limit", 0, 1000000, &self->rate_limit, error) ||
+      !read_uint (kf, "server", "rate-limit-burst", 1, 10000000, &self->rate_limit_burst, error) ||
       !read_uint (kf, "registrar", "default-expires", 1, G_MAXINT32, &self->default_expires, error) ||
       !read_uint (kf, "registrar", "min-expires", 1, G_MAXINT32, &self->min_expires, error) ||
       !read_uint (kf, "registrar", "max-expires", 1, G_MAXINT32, &self->max_expires, error) ||
@@ -481,6 +523,11 @@ sws_config_update_from (SwsConfig *self,
   self->keepalive_interval = other->keepalive_interval;
   self->max_connections = other->max_connections;
   self->max_connections_per_ip = other->max_connections_per_ip;
+  g_strfreev (self->allowed_origins);
+  self->allowed_origins = g_strdupv (other->allowed_origins);
+  self->rate_limit = other->rate_limit;
+  self->rate_limit_burst = other->rate_limit_burst;
+  self->rate_limit_loopback = other->rate_limit_loopback;
   self->default_expires = other->default_expires;
   self->min_expires = other->min_expires;
   self->max_expires = other->max_expires;
@@ -620,4 +667,28 @@ gboolean
 sws_config_get_http_trust_loopback (SwsConfig *self)
 {
   return self->http_trust_loopback;
+}
+
+const char * const *
+sws_config_get_allowed_origins (SwsConfig *self)
+{
+  return (const char * const *) self->allowed_origins;
+}
+
+guint
+sws_config_get_rate_limit (SwsConfig *self)
+{
+  return self->rate_limit;
+}
+
+guint
+sws_config_get_rate_limit_burst (SwsConfig *self)
+{
+  return self->rate_limit_burst;
+}
+
+gboolean
+sws_config_get_rate_limit_loopback (SwsConfig *self)
+{
+  return self->rate_limit_loopback;
 }

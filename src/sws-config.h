@@ -44,6 +44,16 @@ gboolean     sws_config_get_allow_unauthenticated (SwsConfig *self);
 guint        sws_config_get_keepalive_interval    (SwsConfig *self);
 guint        sws_config_get_max_connections (SwsConfig *self);
 guint        sws_config_get_max_connections_per_ip (SwsConfig *self);
+/* Origins whose pages may open a WebSocket (exact "scheme://host[:port]"
+ * or "*"); NULL when not configured: then loopback and the server's own
+ * origins only, unless authentication is on. */
+const char * const *sws_config_get_allowed_origins (SwsConfig *self);
+/* SIP requests per second one address may send, and the burst it may
+ * save up (token bucket); 0 turns the limit off. Loopback peers are
+ * exempt unless rate-limit-loopback is set. */
+guint        sws_config_get_rate_limit      (SwsConfig *self);
+guint        sws_config_get_rate_limit_burst (SwsConfig *self);
+gboolean     sws_config_get_rate_limit_loopback (SwsConfig *self);
 guint        sws_config_get_default_expires (SwsConfig *self);
 guint        sws_config_get_min_expires     (SwsConfig *self);
 guint        sws_config_get_max_expires     (SwsConfig *self);

@@ -37,6 +37,8 @@ enum {
   PROP_MESSAGES_RECEIVED,
   PROP_MESSAGES_SENT,
   PROP_PARSE_ERRORS,
+  PROP_REJECTED_CONNECTIONS,
+  PROP_RATE_LIMITED,
   N_PROPS
 };
 
@@ -79,6 +81,13 @@ sws_dbus_manager_impl_get_property (GObject    *object,
       break;
     case PROP_PARSE_ERRORS:
       g_value_set_uint64 (value, sws_server_get_parse_errors (server));
+      break;
+    case PROP_REJECTED_CONNECTIONS:
+      g_value_set_uint64 (value,
+                          sws_transport_get_rejected_count (sws_server_get_transport (server)));
+      break;
+    case PROP_RATE_LIMITED:
+      g_value_set_uint64 (value, sws_server_get_rate_limited (server));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -157,6 +166,9 @@ sws_dbus_manager_impl_class_init (SwsDbusManagerImplClass *klass)
   g_object_class_override_property (object_class, PROP_MESSAGES_RECEIVED, "messages-received");
   g_object_class_override_property (object_class, PROP_MESSAGES_SENT, "messages-sent");
   g_object_class_override_property (object_class, PROP_PARSE_ERRORS, "parse-errors");
+  g_object_class_override_property (object_class, PROP_REJECTED_CONNECTIONS,
+                                    "rejected-connections");
+  g_object_class_override_property (object_class, PROP_RATE_LIMITED, "rate-limited");
 
   wrapped_vtable = *parent->get_vtable (NULL);
   generated_set_property = wrapped_vtable.set_property;

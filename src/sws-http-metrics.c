@@ -192,7 +192,7 @@ sws_http_metrics_render (SwsServer *server,
   family (out, "sipws_connections", "gauge", "Open WebSocket SIP flows.");
   sample (out, "sipws_connections", NULL, sws_server_get_connection_count (server));
   family (out, "sipws_connections_rejected_total", "counter",
-          "WebSocket handshakes refused (no sip subprotocol, bad request, limits).");
+          "WebSocket handshakes refused (no sip subprotocol, origin, limits).");
   sample (out, "sipws_connections_rejected_total", NULL,
           sws_transport_get_rejected_count (transport));
 
@@ -217,6 +217,9 @@ sws_http_metrics_render (SwsServer *server,
                  "SIP requests sent (forwarded or the proxy's own), by method.", &sent);
   sip_by_class (out, "sipws_sip_responses_sent_total",
                 "SIP responses sent (relayed or the server's own), by status class.", &sent);
+  family (out, "sipws_sip_rate_limited_total", "counter",
+          "SIP requests refused with 503 by the per-address rate limit.");
+  sample (out, "sipws_sip_rate_limited_total", NULL, sws_server_get_rate_limited (server));
   family (out, "sipws_sip_parse_errors_total", "counter",
           "SIP messages that were malformed (answered with an error or dropped).");
   sample (out, "sipws_sip_parse_errors_total", NULL, sws_server_get_parse_errors (server));

@@ -136,6 +136,7 @@ reload (gpointer   user_data,
   if (!load_config (d, fresh, error))
     return FALSE;
   sws_config_update_from (d->config, fresh);
+  sws_server_config_changed (d->server);
   apply_log_level (d->config);
   if (d->bridge != NULL)
     sws_dbus_bridge_config_changed (d->bridge);

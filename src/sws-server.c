@@ -12,6 +12,7 @@
 
 #include "sip/sws-sip-writer.h"
 #include "sws-proxy.h"
+#include "sws-rate-limiter.h"
 #include "sws-server.h"
 
 struct _SwsServer
@@ -31,6 +32,10 @@ struct _SwsServer
   guint64 parse_errors;
   SwsSipStats received_stats;
   SwsSipStats sent_stats;
+
+  SwsRateLimiter *limiter;
+  guint prune_at;              /* limiter size that triggers a prune */
+  guint64 rate_limited;
 };
 
 G_DEFINE_FINAL_TYPE (SwsServer, sws_server, G_TYPE_OBJECT)
@@ -113,6 +118,7 @@ sws_server_dispose (GObject *object)
       g_clear_pointer (&self->timer_source, g_source_unref);
     }
   g_clear_pointer (&self->timers, sws_timer_heap_free);
+  g_clear_pointer (&self->limiter, sws_rate_limiter_free);
   g_clear_object (&self->config);
 
   G_OBJECT_CLASS (sws_server_parent_class)->dispose (object);
@@ -130,6 +136,7 @@ static void
 sws_server_init (SwsServer *self)
 {
   self->start_time = g_get_real_time ();
+  self->prune_at = 1024;
 }
 
 static void on_transport_message (SwsConnection *connection,
@@ -371,6 +378,59 @@ handle_keepalive (SwsServer     *self,
   return TRUE;
 }
 
+/* Loopback peers are the desktop's own clients and tools (and the
+ * benchmark): exempt unless configured otherwise. */
+static gboolean
+ip_is_loopback (const char *ip)
+{
+  return g_str_has_prefix (ip, "127.") || g_str_equal (ip, "::1") ||
+         g_str_has_prefix (ip, "::ffff:127.");
+}
+
+/* Per-address token bucket: over the limit, a request gets 503 with
+ * Retry-After (RFC 3261 §21.5.4) and goes no further; an ACK cannot be
+ * answered and is dropped. */
+static gboolean
+check_rate (SwsServer     *self,
+            SwsConnection *connection,
+            SwsSipMessage *request)
+{
+  SwsConfig *config = self->config;
+  const char *ip = sws_connection_get_remote_ip (connection);
+  gint64 now;
+  guint retry_after = 1;
+  gboolean first = FALSE;
+  char header[48];
+
+  if (sws_config_get_rate_limit (config) == 0 ||
+      (!sws_config_get_rate_limit_loopback (config) && ip_is_loopback (ip)))
+    return TRUE;
+
+  now = g_get_monotonic_time ();
+  if (self->limiter == NULL)
+    self->limiter = sws_rate_limiter_new (sws_config_get_rate_limit (config),
+                                          sws_config_get_rate_limit_burst (config));
+  if (sws_rate_limiter_get_size (self->limiter) >= self->prune_at)
+    {
+      sws_rate_limiter_prune (self->limiter, now);
+      self->prune_at = MAX (1024, 2 * sws_rate_limiter_get_size (self->limiter));
+    }
+  if (sws_rate_limiter_take (self->limiter, ip, now, &retry_after, &first))
+    return TRUE;
+
+  self->rate_limited++;
+  if (first)
+    g_message ("%s sends more than %u SIP requests a second (burst %u): answering 503 "
+               "until it slows down ([server] rate-limit)", ip,
+               sws_config_get_rate_limit (config), sws_config_get_rate_limit_burst (config));
+  if (request->method != SWS_METHOD_ACK)
+    {
+      g_snprintf (header, sizeof header, "Retry-After: %u\r\n", retry_after);
+      send_reply (self, connection, request, 503, "Service Unavailable", header);
+    }
+  return FALSE;
+}
+
 void
 sws_server_handle_message (SwsServer     *self,
                            SwsConnection *connection,
@@ -410,6 +470,8 @@ sws_server_handle_message (SwsServer     *self,
   if (msg->is_request)
     {
       sws_sip_stats_count_request (&self->received_stats, msg->method);
+      if (!check_rate (self, connection, msg))
+        return;
       handle_request (self, connection, msg);
     }
   else
@@ -552,6 +614,20 @@ sws_server_get_sip_stats (SwsServer   *self,
   *received = self->received_stats;
   *sent = self->sent_stats;
   sws_sip_stats_add (sent, sws_proxy_get_sent_stats (self->proxy));
+}
+
+guint64
+sws_server_get_rate_limited (SwsServer *self)
+{
+  return self->rate_limited;
+}
+
+void
+sws_server_config_changed (SwsServer *self)
+{
+  if (self->limiter != NULL)
+    sws_rate_limiter_configure (self->limiter, sws_config_get_rate_limit (self->config),
+                                sws_config_get_rate_limit_burst (self->config));
 }
 
 guint64

@@ -51,6 +51,11 @@ guint          sws_server_get_connection_count (SwsServer *self);
 guint64        sws_server_get_messages_received (SwsServer *self);
 guint64        sws_server_get_messages_sent     (SwsServer *self);
 guint64        sws_server_get_parse_errors      (SwsServer *self);
+/* Requests refused by the per-address rate limit. */
+guint64        sws_server_get_rate_limited      (SwsServer *self);
+/* The config object was updated in place (reload): apply what needs more
+ * than reading it again. */
+void           sws_server_config_changed        (SwsServer *self);
 /* Messages received (well-formed ones) and sent, by method and status
  * class. */
 void           sws_server_get_sip_stats         (SwsServer   *self,

@@ -34,6 +34,8 @@ struct _SwsTransport
   guint sweep_id;
   guint64 rejected;
   gboolean stopping;
+  GHashTable *per_ip;        /* remote IP -> number of flows (GUINT_TO_POINTER) */
+  gint64 last_refusal_log;   /* monotonic µs: refusals are logged once a minute */
 };
 
 G_DEFINE_FINAL_TYPE (SwsTransport, sws_transport, G_TYPE_OBJECT)
@@ -73,6 +75,7 @@ sws_transport_dispose (GObject *object)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->per_ip, g_hash_table_unref);
   g_clear_object (&self->config);
 
   G_OBJECT_CLASS (sws_transport_parent_class)->dispose (object);
@@ -116,9 +119,37 @@ static void
 sws_transport_init (SwsTransport *self)
 {
   self->connections = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  self->per_ip = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /* ---- flows -------------------------------------------------------------- */
+
+static guint
+per_ip_count (SwsTransport *self,
+              const char   *ip)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->per_ip, ip));
+}
+
+static void
+per_ip_add (SwsTransport *self,
+            const char   *ip)
+{
+  g_hash_table_replace (self->per_ip, g_strdup (ip),
+                        GUINT_TO_POINTER (per_ip_count (self, ip) + 1));
+}
+
+static void
+per_ip_release (SwsTransport *self,
+                const char   *ip)
+{
+  guint n = per_ip_count (self, ip);
+
+  if (n <= 1)
+    g_hash_table_remove (self->per_ip, ip);
+  else
+    g_hash_table_replace (self->per_ip, g_strdup (ip), GUINT_TO_POINTER (n - 1));
+}
 
 static void
 on_connection_closed (SwsConnection *conn,
@@ -130,7 +161,8 @@ on_connection_closed (SwsConnection *conn,
   g_info ("flow %" G_GUINT64_FORMAT " from %s closed", sws_connection_get_id (conn),
           sws_connection_get_remote_address (conn));
   g_object_ref (conn);
-  g_hash_table_remove (self->connections, conn);
+  if (g_hash_table_remove (self->connections, conn))
+    per_ip_release (self, sws_connection_get_remote_ip (conn));
   g_signal_emit (self, signals[SIGNAL_CONNECTION_CLOSED], 0, conn);
   g_object_unref (conn);
 }
@@ -166,6 +198,7 @@ on_upgrade_written (SoupServerMessage *msg,
                                 sws_config_get_keepalive_interval (self->config),
                                 self->func, self->func_data);
   g_hash_table_add (self->connections, conn);
+  per_ip_add (self, pending->ip);
   g_signal_connect (conn, "closed", G_CALLBACK (on_connection_closed), self);
   g_info ("flow %" G_GUINT64_FORMAT " from %s opened", sws_connection_get_id (conn),
           sws_connection_get_remote_address (conn));
@@ -197,6 +230,84 @@ refuse (SoupServerMessage *msg,
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY,
                                     text, strlen (text));
+}
+
+/* Refusals are news for an operator, a flood of them is not: one line a
+ * minute, the counter has the rest. */
+static void G_GNUC_PRINTF (2, 3)
+log_refusal (SwsTransport *self,
+             const char   *format,
+             ...)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autofree char *text = NULL;
+  va_list args;
+
+  if (self->last_refusal_log != 0 && now - self->last_refusal_log < 60 * G_USEC_PER_SEC)
+    return;
+  self->last_refusal_log = now;
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_message ("%s (further refusals this minute are only counted)", text);
+}
+
+static gboolean
+host_is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) addr = NULL;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0 || g_str_has_suffix (host, ".localhost"))
+    return TRUE;
+  addr = g_inet_address_new_from_string (host);
+  return addr != NULL && g_inet_address_get_is_loopback (addr);
+}
+
+/* Cross-site WebSocket hijacking: any web page may open a WebSocket to
+ * 127.0.0.1, and browsers send its Origin (RFC 6455 §4.2.1, §10.2). With
+ * no allowed-origins configured, only pages of this machine, of the
+ * server's own addresses and of its domains may; clients that are not
+ * browsers send no Origin and are not concerned. "null" (sandboxed or
+ * file: pages) is refused: any site can produce it. */
+static gboolean
+origin_allowed (SwsTransport       *self,
+                SoupMessageHeaders *req)
+{
+  const char *origin = soup_message_headers_get_one (req, "Origin");
+  const char * const *allowed = sws_config_get_allowed_origins (self->config);
+  const char * const *listen;
+  const char * const *domains;
+  g_autoptr(GUri) uri = NULL;
+  const char *host;
+
+  if (origin == NULL)
+    return TRUE;
+  if (allowed != NULL)
+    {
+      for (guint i = 0; allowed[i] != NULL; i++)
+        if (g_str_equal (allowed[i], "*") || g_ascii_strcasecmp (allowed[i], origin) == 0)
+          return TRUE;
+      return FALSE;
+    }
+
+  uri = g_uri_parse (origin, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || (host = g_uri_get_host (uri)) == NULL || *host == '\0')
+    return FALSE;
+  if (host_is_loopback (host))
+    return TRUE;
+  listen = (const char * const *) self->listen_uris;
+  for (guint i = 0; listen != NULL && listen[i] != NULL; i++)
+    {
+      g_autoptr(GUri) own = g_uri_parse (listen[i], G_URI_FLAGS_NONE, NULL);
+
+      if (own != NULL && g_ascii_strcasecmp (g_uri_get_host (own), host) == 0)
+        return TRUE;
+    }
+  domains = sws_config_get_domains (self->config);
+  for (guint i = 0; domains != NULL && domains[i] != NULL; i++)
+    if (g_ascii_strcasecmp (domains[i], host) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -234,11 +345,31 @@ handle_upgrade (SwsTransport      *self,
               "offer the \"sip\" subprotocol (Sec-WebSocket-Protocol: sip)\n");
       return;
     }
+  if (!origin_allowed (self, req))
+    {
+      self->rejected++;
+      log_refusal (self, "WebSocket from %s refused: a page of %s may not use this server "
+                   "([server] allowed-origins)", ip, soup_message_headers_get_one (req, "Origin"));
+      refuse (msg, SOUP_STATUS_FORBIDDEN,
+              "This origin may not open SIP WebSockets here; the server's "
+              "[server] allowed-origins setting lists those that may\n");
+      return;
+    }
   if (g_hash_table_size (self->connections) >= sws_config_get_max_connections (self->config))
     {
       self->rejected++;
-      g_debug ("%s: connection limit reached, upgrade refused", ip);
+      log_refusal (self, "WebSocket from %s refused: %u connections, the limit "
+                   "([server] max-connections)", ip, g_hash_table_size (self->connections));
       refuse (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "Too many connections\n");
+      return;
+    }
+  if (sws_config_get_max_connections_per_ip (self->config) > 0 &&
+      per_ip_count (self, ip) >= sws_config_get_max_connections_per_ip (self->config))
+    {
+      self->rejected++;
+      log_refusal (self, "WebSocket from %s refused: it has %u connections, the limit "
+                   "([server] max-connections-per-ip)", ip, per_ip_count (self, ip));
+      refuse (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "Too many connections from your address\n");
       return;
     }
 

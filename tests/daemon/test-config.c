@@ -81,6 +81,11 @@ test_refusals (void)
     { "[server]\nallow-unauthenticated=perhaps\n", "allow-unauthenticated" },
     { "[auth]\nrealm=example.com\n", "[auth]" },
     { "[http]\ntoken=short\n", "[http] token is too short" },
+    { "[server]\nallowed-origins=https://ok.example;https://bad.example/path\n", "allowed-origins" },
+    { "[server]\nallowed-origins=phone.example.com\n", "allowed-origins" },
+    { "[server]\nrate-limit=-1\n", "rate-limit" },
+    { "[server]\nrate-limit-burst=0\n", "rate-limit-burst" },
+    { "[server]\nrate-limit-loopback=maybe\n", "rate-limit-loopback" },
     { "[http]\ntoken=has spaces in the middle of it\n", "[http] token may only" },
     { "[http]\nmetrics-token=0123456789abcdef\"\n", "[http] metrics-token may only" },
     { "[http]\npublic-metrics=sometimes\n", "[http] public-metrics" },
@@ -97,6 +102,34 @@ test_refusals (void)
       g_assert_nonnull (error);
       g_assert_nonnull (strstr (error->message, cases[i].needle));
     }
+}
+
+static void
+test_limits (void)
+{
+  g_autoptr(SwsConfig) config = sws_config_new ();
+  g_autoptr(GError) error = NULL;
+  const char * const *origins;
+
+  g_assert_null (sws_config_get_allowed_origins (config));
+  g_assert_cmpuint (sws_config_get_rate_limit (config), ==, 50);
+  g_assert_cmpuint (sws_config_get_rate_limit_burst (config), ==, 100);
+  g_assert_false (sws_config_get_rate_limit_loopback (config));
+  g_assert_cmpuint (sws_config_get_max_connections_per_ip (config), ==, 0);
+
+  g_assert_true (load_text (config, "[server]\nallowed-origins=https://a.example; http://b.example:8080;*\n"
+                                    "rate-limit=0\nrate-limit-burst=7\nrate-limit-loopback=true\n"
+                                    "max-connections-per-ip=9\n", &error));
+  g_assert_no_error (error);
+  origins = sws_config_get_allowed_origins (config);
+  g_assert_cmpstr (origins[0], ==, "https://a.example");
+  g_assert_cmpstr (origins[1], ==, "http://b.example:8080");
+  g_assert_cmpstr (origins[2], ==, "*");
+  g_assert_null (origins[3]);
+  g_assert_cmpuint (sws_config_get_rate_limit (config), ==, 0);
+  g_assert_cmpuint (sws_config_get_rate_limit_burst (config), ==, 7);
+  g_assert_true (sws_config_get_rate_limit_loopback (config));
+  g_assert_cmpuint (sws_config_get_max_connections_per_ip (config), ==, 9);
 }
 
 static void
@@ -183,6 +216,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sws/config/refusals", test_refusals);
   g_test_add_func ("/sws/config/public-allowed", test_public_allowed);
   g_test_add_func ("/sws/config/http", test_http);
+  g_test_add_func ("/sws/config/limits", test_limits);
   g_test_add_func ("/sws/config/unknown-key-warns", test_unknown_key_warns);
   g_test_add_func ("/sws/config/override-and-update", test_override_and_update);
 

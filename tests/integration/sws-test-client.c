@@ -96,6 +96,14 @@ SwsTestClient *
 sws_test_client_new (const char  *uri,
                      GError     **error)
 {
+  return sws_test_client_new_from (uri, NULL, error);
+}
+
+SwsTestClient *
+sws_test_client_new_from (const char  *uri,
+                          const char  *local_ip,
+                          GError     **error)
+{
   g_autoptr(SwsTestClient) self = g_new0 (SwsTestClient, 1);
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -107,7 +115,16 @@ sws_test_client_new (const char  *uri,
   g_return_val_if_fail (uri != NULL, NULL);
 
   self->context = g_main_context_ref_thread_default ();
-  self->session = soup_session_new ();
+  if (local_ip != NULL)
+    {
+      g_autoptr(GInetSocketAddress) local =
+        G_INET_SOCKET_ADDRESS (g_inet_socket_address_new_from_string (local_ip, 0));
+
+      g_assert_nonnull (local);
+      self->session = soup_session_new_with_options ("local-address", local, NULL);
+    }
+  else
+    self->session = soup_session_new ();
   g_queue_init (&self->messages);
   /* The shape of a browser client's Contact (RFC 7118 §5.2). */
   self->contact_uri = g_strdup_printf ("sip:%s@%s.invalid;transport=ws", user, host);

@@ -20,6 +20,11 @@ typedef struct _SwsTestClient SwsTestClient;
 
 SwsTestClient *sws_test_client_new             (const char     *uri,
                                                 GError        **error);
+/* The same from `local_ip` (another loopback address, say 127.0.0.2:
+ * a second client address for per-address limits). */
+SwsTestClient *sws_test_client_new_from        (const char     *uri,
+                                                const char     *local_ip,
+                                                GError        **error);
 SwsTestClient *sws_test_client_new_for_daemon  (SwsTestDaemon  *daemon);
 void           sws_test_client_free            (SwsTestClient  *self);
 
