@@ -1,5 +1,9 @@
 /* sws-guard-stream.c: a connection stream that caps unfinished WebSocket messages
  *
+ * It also counts the bytes that reach the socket, so that the flow can
+ * tell how much libsoup still holds for a peer that does not read: 3.2
+ * queues outgoing frames without bound and does not say how many.
+ *
  * libsoup 3.2 limits each WebSocket frame but not a message reassembled
  * from many fragments: a peer could grow our memory without end by never
  * sending the final fragment. The transport resets this counter each time
@@ -117,6 +121,109 @@ sws_guard_input_init (SwsGuardInput *self)
 {
 }
 
+/* ---- output: counting what reaches the socket ---------------------------- */
+
+#define SWS_TYPE_GUARD_OUTPUT (sws_guard_output_get_type ())
+G_DECLARE_FINAL_TYPE (SwsGuardOutput, sws_guard_output, SWS, GUARD_OUTPUT, GFilterOutputStream)
+
+struct _SwsGuardOutput
+{
+  GFilterOutputStream parent_instance;
+
+  guint64 written;
+};
+
+static void sws_guard_output_pollable_init (GPollableOutputStreamInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SwsGuardOutput, sws_guard_output, G_TYPE_FILTER_OUTPUT_STREAM,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_OUTPUT_STREAM,
+                                                      sws_guard_output_pollable_init))
+
+static GPollableOutputStream *
+output_base_of (gpointer self)
+{
+  return G_POLLABLE_OUTPUT_STREAM (g_filter_output_stream_get_base_stream (G_FILTER_OUTPUT_STREAM (self)));
+}
+
+static gssize
+sws_guard_output_write (GOutputStream  *stream,
+                        const void     *buffer,
+                        gsize           count,
+                        GCancellable   *cancellable,
+                        GError        **error)
+{
+  SwsGuardOutput *self = SWS_GUARD_OUTPUT (stream);
+  gssize n = g_output_stream_write (G_OUTPUT_STREAM (output_base_of (stream)), buffer, count,
+                                    cancellable, error);
+
+  if (n > 0)
+    self->written += (guint64) n;
+  return n;
+}
+
+static gboolean
+sws_guard_output_flush (GOutputStream  *stream,
+                        GCancellable   *cancellable,
+                        GError        **error)
+{
+  return g_output_stream_flush (G_OUTPUT_STREAM (output_base_of (stream)), cancellable, error);
+}
+
+static gboolean
+sws_guard_output_can_poll (GPollableOutputStream *stream)
+{
+  return g_pollable_output_stream_can_poll (output_base_of (stream));
+}
+
+static gboolean
+sws_guard_output_is_writable (GPollableOutputStream *stream)
+{
+  return g_pollable_output_stream_is_writable (output_base_of (stream));
+}
+
+static GSource *
+sws_guard_output_create_source (GPollableOutputStream *stream,
+                                GCancellable          *cancellable)
+{
+  return g_pollable_output_stream_create_source (output_base_of (stream), cancellable);
+}
+
+static gssize
+sws_guard_output_write_nonblocking (GPollableOutputStream  *stream,
+                                    const void             *buffer,
+                                    gsize                   count,
+                                    GError                **error)
+{
+  SwsGuardOutput *self = SWS_GUARD_OUTPUT (stream);
+  gssize n = g_pollable_output_stream_write_nonblocking (output_base_of (stream), buffer, count,
+                                                         NULL, error);
+
+  if (n > 0)
+    self->written += (guint64) n;
+  return n;
+}
+
+static void
+sws_guard_output_pollable_init (GPollableOutputStreamInterface *iface)
+{
+  iface->can_poll = sws_guard_output_can_poll;
+  iface->is_writable = sws_guard_output_is_writable;
+  iface->create_source = sws_guard_output_create_source;
+  iface->write_nonblocking = sws_guard_output_write_nonblocking;
+}
+
+static void
+sws_guard_output_class_init (SwsGuardOutputClass *klass)
+{
+  G_OUTPUT_STREAM_CLASS (klass)->write_fn = sws_guard_output_write;
+  G_OUTPUT_STREAM_CLASS (klass)->flush = sws_guard_output_flush;
+}
+
+static void
+sws_guard_output_init (SwsGuardOutput *self)
+{
+}
+
 /* ---- the GIOStream ------------------------------------------------------ */
 
 struct _SwsGuardStream
@@ -125,6 +232,7 @@ struct _SwsGuardStream
 
   GIOStream *base;
   SwsGuardInput *input;
+  SwsGuardOutput *output;
 };
 
 G_DEFINE_FINAL_TYPE (SwsGuardStream, sws_guard_stream, G_TYPE_IO_STREAM)
@@ -138,7 +246,7 @@ sws_guard_stream_get_input_stream (GIOStream *stream)
 static GOutputStream *
 sws_guard_stream_get_output_stream (GIOStream *stream)
 {
-  return g_io_stream_get_output_stream (SWS_GUARD_STREAM (stream)->base);
+  return G_OUTPUT_STREAM (SWS_GUARD_STREAM (stream)->output);
 }
 
 static gboolean
@@ -190,6 +298,7 @@ sws_guard_stream_finalize (GObject *object)
   SwsGuardStream *self = SWS_GUARD_STREAM (object);
 
   g_clear_object (&self->input);
+  g_clear_object (&self->output);
   g_clear_object (&self->base);
 
   G_OBJECT_CLASS (sws_guard_stream_parent_class)->finalize (object);
@@ -222,6 +331,7 @@ sws_guard_stream_new (GIOStream *base,
 
   g_return_val_if_fail (G_IS_IO_STREAM (base), NULL);
   g_return_val_if_fail (G_IS_POLLABLE_INPUT_STREAM (g_io_stream_get_input_stream (base)), NULL);
+  g_return_val_if_fail (G_IS_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (base)), NULL);
 
   self = g_object_new (SWS_TYPE_GUARD_STREAM, NULL);
   self->base = g_object_ref (base);
@@ -230,6 +340,10 @@ sws_guard_stream_new (GIOStream *base,
                               "close-base-stream", FALSE,
                               NULL);
   self->input->limit = limit;
+  self->output = g_object_new (SWS_TYPE_GUARD_OUTPUT,
+                               "base-stream", g_io_stream_get_output_stream (base),
+                               "close-base-stream", FALSE,
+                               NULL);
   return G_IO_STREAM (self);
 }
 
@@ -237,4 +351,10 @@ void
 sws_guard_stream_reset (SwsGuardStream *self)
 {
   self->input->pending = 0;
+}
+
+guint64
+sws_guard_stream_get_written (SwsGuardStream *self)
+{
+  return self->output->written;
 }

@@ -15,5 +15,7 @@ GIOStream *sws_guard_stream_new   (GIOStream *base,
                                    gsize      limit);
 /* A whole message (or a pong) arrived: start counting again. */
 void       sws_guard_stream_reset (SwsGuardStream *self);
+/* Bytes written to `base` so far (frames, headers, pings, all). */
+guint64    sws_guard_stream_get_written (SwsGuardStream *self);
 
 G_END_DECLS

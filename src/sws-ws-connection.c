@@ -18,6 +18,8 @@ struct _SwsWsConnection
 
   SoupWebsocketConnection *websocket;
   SwsGuardStream *guard;   /* unowned: the websocket holds it */
+  guint64 queued;          /* frame bytes handed to libsoup */
+  gboolean stalled;
   SwsMessageFunc func;
   gpointer user_data;
 };
@@ -97,6 +99,35 @@ is_ascii (const char *data,
   return (acc & G_GUINT64_CONSTANT (0x8080808080808080)) == 0;
 }
 
+/* What libsoup holds for this peer: frames handed over minus bytes that
+ * reached the socket (libsoup's own pings and pongs make it a slight
+ * underestimate). A peer that stops reading would otherwise make every
+ * message to it stay in memory; past SWS_WS_MAX_OUTGOING the flow is
+ * closed, like one that stopped answering pings. */
+static gboolean
+account_outgoing (SwsWsConnection *self,
+                  gsize            len)
+{
+  guint64 written = self->guard ? sws_guard_stream_get_written (self->guard) : self->queued;
+  guint64 backlog = self->queued > written ? self->queued - written : 0;
+
+  if (backlog + len > SWS_WS_MAX_OUTGOING)
+    {
+      self->stalled = TRUE;
+      g_message ("flow %" G_GUINT64_FORMAT " from %s does not read: %" G_GUINT64_FORMAT
+                 " bytes wait for it; closing it",
+                 sws_connection_get_id (SWS_CONNECTION (self)),
+                 sws_connection_get_remote_address (SWS_CONNECTION (self)), backlog);
+      sws_connection_close (SWS_CONNECTION (self), SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                            "not reading");
+      return FALSE;
+    }
+  /* RFC 6455 §5.2: 2 header bytes, +2 or +8 for the length; a server
+   * does not mask. */
+  self->queued += len + (len < 126 ? 2 : len < 65536 ? 4 : 10);
+  return TRUE;
+}
+
 static gboolean
 sws_ws_connection_send (SwsConnection *conn,
                         GBytes        *message)
@@ -105,8 +136,11 @@ sws_ws_connection_send (SwsConnection *conn,
   gsize len;
   const char *data;
 
-  if (self->websocket == NULL ||
+  if (self->websocket == NULL || self->stalled ||
       soup_websocket_connection_get_state (self->websocket) != SOUP_WEBSOCKET_STATE_OPEN)
+    return FALSE;
+
+  if (!account_outgoing (self, g_bytes_get_size (message)))
     return FALSE;
 
   /* Text frames must be UTF-8 (RFC 6455 §5.6); a SIP message with a binary

@@ -13,6 +13,9 @@ G_BEGIN_DECLS
  * and gets its 513 (RFC 3261 §21.5.14) rather than a bare close. */
 #define SWS_WS_MAX_FRAME_PAYLOAD (128 * 1024)
 #define SWS_WS_MAX_PENDING (SWS_WS_MAX_FRAME_PAYLOAD + 16 * 1024)
+/* Bytes that may wait to be sent to one peer before the flow is closed:
+ * a few hundred SIP messages, far more than a live client ever lags. */
+#define SWS_WS_MAX_OUTGOING (1024 * 1024)
 
 #define SWS_TYPE_WS_CONNECTION (sws_ws_connection_get_type ())
 G_DECLARE_FINAL_TYPE (SwsWsConnection, sws_ws_connection, SWS, WS_CONNECTION, SwsConnection)

@@ -11,6 +11,7 @@
 
 #include "sws-test-client.h"
 #include "sws-test-daemon.h"
+#include "sws-test-ws-raw.h"
 
 #define OTHER_IP "127.0.0.2"
 
@@ -350,6 +351,64 @@ test_rate_limit_loopback_exempt (void)
   sws_test_daemon_stop (daemon);
 }
 
+/* ---- a peer that does not read ----------------------------------------- */
+
+#define BIG_BODY 60000
+#define BIG_MESSAGES 400
+
+static void
+test_slow_reader (void)
+{
+  g_autoptr(SwsTestDaemon) daemon = sws_test_daemon_new ();
+  g_autoptr(SwsTestWsRaw) reader = NULL;
+  g_autoptr(SwsTestClient) sender = NULL;
+  g_autoptr(SwsTestClient) other = NULL;
+  g_autofree char *reg = NULL;
+  g_autofree char *answer = NULL;
+  g_autofree char *body = g_strnfill (BIG_BODY, 'x');
+  g_autofree char *log = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer args[2];
+
+  sws_test_daemon_start (daemon);
+
+  /* The reader registers, then never reads again. */
+  reader = sws_test_ws_raw_new (daemon);
+  reg = sws_test_build_register ("sip:reader@example.com",
+                                 "<sip:reader@r1.invalid;transport=ws>", -1, NULL, 1);
+  sws_test_ws_raw_send_frame (reader, TRUE, SWS_TEST_WS_TEXT, reg, strlen (reg), &error);
+  g_assert_no_error (error);
+  answer = sws_test_ws_raw_recv (reader, 2000);
+  g_assert_nonnull (answer);
+  g_assert_cmpuint (sws_test_status_code (answer), ==, 200);
+
+  /* 24 MB of MESSAGEs for it: more than the sockets buffer and far more
+   * than the daemon keeps for one peer. */
+  sender = sws_test_client_new_for_daemon (daemon);
+  for (guint i = 0; i < BIG_MESSAGES; i++)
+    {
+      g_autofree char *message = sws_test_build_request ("MESSAGE", "sip:reader@example.com",
+                                                         "sip:reader@example.com", NULL, 1,
+                                                         "Content-Type: text/plain\r\n", body);
+
+      sws_test_client_send (sender, message);
+      g_main_context_iteration (NULL, FALSE);
+    }
+
+  /* The reader's flow is closed (after libsoup's close timeout), not
+   * buffered for; everyone else goes on. */
+  args[0] = daemon;
+  args[1] = GINT_TO_POINTER (1);
+  g_assert_true (sws_test_iterate_until (NULL, 20000, connection_count_is, args));
+  /* The sender's MESSAGEs end with 480 (the reader is gone); a new
+   * client is served as ever. */
+  other = sws_test_client_new_for_daemon (daemon);
+  register_ok (other, "sip:other@example.com");
+  sws_test_daemon_stop (daemon);
+  log = sws_test_daemon_dup_log (daemon);
+  g_assert_nonnull (strstr (log, "does not read"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -363,6 +422,7 @@ main (int   argc,
   g_test_add_func ("/sws/limits/connections/total", test_max_connections);
   g_test_add_func ("/sws/limits/rate", test_rate_limit);
   g_test_add_func ("/sws/limits/rate/loopback-exempt", test_rate_limit_loopback_exempt);
+  g_test_add_func ("/sws/limits/slow-reader", test_slow_reader);
 
   return g_test_run ();
 }
