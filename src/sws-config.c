@@ -27,6 +27,8 @@ struct _SwsConfig
   guint max_connections;
   guint max_connections_per_ip;
   GStrv allowed_origins;       /* NULL: the default policy */
+  char *tls_certificate;
+  char *tls_key;
   guint rate_limit;
   guint rate_limit_burst;
   gboolean rate_limit_loopback;
@@ -49,7 +51,7 @@ G_DEFINE_FINAL_TYPE (SwsConfig, sws_config, G_TYPE_OBJECT)
 static const char *const server_keys[] = {
   "listen", "domains", "allow-unauthenticated", "keepalive-interval",
   "max-connections", "max-connections-per-ip", "log-level", "allowed-origins",
-  "rate-limit", "rate-limit-burst", "rate-limit-loopback", NULL
+  "rate-limit", "rate-limit-burst", "rate-limit-loopback", "tls-certificate", "tls-key", NULL
 };
 static const char *const registrar_keys[] = {
   "default-expires", "min-expires", "max-expires", "max-contacts", NULL
@@ -71,6 +73,8 @@ sws_config_finalize (GObject *object)
   g_strfreev (self->domains);
   g_clear_pointer (&self->domain_set, g_hash_table_unref);
   g_strfreev (self->allowed_origins);
+  g_free (self->tls_certificate);
+  g_free (self->tls_key);
   g_free (self->log_level);
   g_free (self->http_token);
   g_free (self->http_metrics_token);
@@ -103,6 +107,8 @@ set_defaults (SwsConfig *self)
   self->max_connections = 100000;
   self->max_connections_per_ip = 0;
   g_clear_pointer (&self->allowed_origins, g_strfreev);
+  g_clear_pointer (&self->tls_certificate, g_free);
+  g_clear_pointer (&self->tls_key, g_free);
   self->rate_limit = 50;
   self->rate_limit_burst = 100;
   self->rate_limit_loopback = FALSE;
@@ -365,6 +371,26 @@ load_file (SwsConfig   *self,
       self->allowed_origins = g_steal_pointer (&origins);
     }
 
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *key = i == 0 ? "tls-certificate" : "tls-key";
+      char **field = i == 0 ? &self->tls_certificate : &self->tls_key;
+      g_autofree char *value = g_key_file_get_string (kf, "server", key, NULL);
+
+      if (value == NULL || *g_strstrip (value) == '\0')
+        continue;
+      /* Relative to the config file, like most daemons' key paths. */
+      g_free (*field);
+      if (g_path_is_absolute (value))
+        *field = g_steal_pointer (&value);
+      else
+        {
+          g_autofree char *dir = g_path_get_dirname (path);
+
+          *field = g_build_filename (dir, value, NULL);
+        }
+    }
+
   if (!read_bool (kf, "server", "rate-limit-loopback", &self->rate_limit_loopback, error))
     {
       g_prefix_error (error, "%s: ", path);
@@ -466,12 +492,22 @@ sws_config_validate (SwsConfig   *self,
       const char *uri = self->listen[i];
       g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
 
-      if (parsed == NULL || g_strcmp0 (g_uri_get_scheme (parsed), "ws") != 0 ||
+      if (parsed == NULL ||
+          (g_strcmp0 (g_uri_get_scheme (parsed), "ws") != 0 &&
+           g_strcmp0 (g_uri_get_scheme (parsed), "wss") != 0) ||
           g_uri_get_host (parsed) == NULL || g_uri_get_port (parsed) < 0)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("Invalid listen URI “%s”: expected ws://ADDRESS:PORT, "
-                         "e.g. ws://127.0.0.1:5066"), uri);
+                       _("Invalid listen URI “%s”: expected ws://ADDRESS:PORT or "
+                         "wss://ADDRESS:PORT, e.g. ws://127.0.0.1:5066"), uri);
+          return FALSE;
+        }
+      if (g_str_equal (g_uri_get_scheme (parsed), "wss") &&
+          (self->tls_certificate == NULL || self->tls_key == NULL))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("Listening on %s needs a certificate: set tls-certificate and "
+                         "tls-key (PEM files) in [server]"), uri);
           return FALSE;
         }
       if (!sws_listen_uri_is_loopback (uri))
@@ -525,6 +561,10 @@ sws_config_update_from (SwsConfig *self,
   self->max_connections_per_ip = other->max_connections_per_ip;
   g_strfreev (self->allowed_origins);
   self->allowed_origins = g_strdupv (other->allowed_origins);
+  g_free (self->tls_certificate);
+  self->tls_certificate = g_strdup (other->tls_certificate);
+  g_free (self->tls_key);
+  self->tls_key = g_strdup (other->tls_key);
   self->rate_limit = other->rate_limit;
   self->rate_limit_burst = other->rate_limit_burst;
   self->rate_limit_loopback = other->rate_limit_loopback;
@@ -691,4 +731,16 @@ gboolean
 sws_config_get_rate_limit_loopback (SwsConfig *self)
 {
   return self->rate_limit_loopback;
+}
+
+const char *
+sws_config_get_tls_certificate (SwsConfig *self)
+{
+  return self->tls_certificate;
+}
+
+const char *
+sws_config_get_tls_key (SwsConfig *self)
+{
+  return self->tls_key;
 }

@@ -54,6 +54,11 @@ const char * const *sws_config_get_allowed_origins (SwsConfig *self);
 guint        sws_config_get_rate_limit      (SwsConfig *self);
 guint        sws_config_get_rate_limit_burst (SwsConfig *self);
 gboolean     sws_config_get_rate_limit_loopback (SwsConfig *self);
+/* PEM files for wss:// listeners (absolute, or relative to the config
+ * file); NULL when not set. Re-read on reload: a renewed certificate is
+ * used for new connections. */
+const char  *sws_config_get_tls_certificate (SwsConfig *self);
+const char  *sws_config_get_tls_key         (SwsConfig *self);
 guint        sws_config_get_default_expires (SwsConfig *self);
 guint        sws_config_get_min_expires     (SwsConfig *self);
 guint        sws_config_get_max_expires     (SwsConfig *self);

@@ -625,6 +625,7 @@ sws_server_get_rate_limited (SwsServer *self)
 void
 sws_server_config_changed (SwsServer *self)
 {
+  sws_transport_reload_certificate (self->transport);
   if (self->limiter != NULL)
     sws_rate_limiter_configure (self->limiter, sws_config_get_rate_limit (self->config),
                                 sws_config_get_rate_limit_burst (self->config));

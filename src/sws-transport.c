@@ -194,7 +194,9 @@ on_upgrade_written (SoupServerMessage *msg,
       return;
     }
 
-  conn = sws_ws_connection_new (websocket, pending->ip, pending->port, FALSE,
+  conn = sws_ws_connection_new (websocket, pending->ip, pending->port,
+                                g_strcmp0 (g_uri_get_scheme (soup_server_message_get_uri (msg)),
+                                           "https") == 0,
                                 sws_config_get_keepalive_interval (self->config),
                                 self->func, self->func_data);
   g_hash_table_add (self->connections, conn);
@@ -476,14 +478,15 @@ sws_transport_new (SwsConfig      *config,
 }
 
 static char *
-format_uri (GInetSocketAddress *addr)
+format_uri (const char         *scheme,
+            GInetSocketAddress *addr)
 {
   g_autofree char *ip = g_inet_address_to_string (g_inet_socket_address_get_address (addr));
   guint16 port = g_inet_socket_address_get_port (addr);
 
   if (strchr (ip, ':') != NULL)
-    return g_strdup_printf ("ws://[%s]:%u", ip, port);
-  return g_strdup_printf ("ws://%s:%u", ip, port);
+    return g_strdup_printf ("%s://[%s]:%u", scheme, ip, port);
+  return g_strdup_printf ("%s://%s:%u", scheme, ip, port);
 }
 
 static gboolean
@@ -499,10 +502,12 @@ listen_one (SwsTransport  *self,
   g_autoptr(GResolver) resolver = NULL;
   g_autoptr(GSocket) socket = NULL;
   const char *host;
+  gboolean tls;
   int port;
 
   if (parsed == NULL)
     return FALSE;
+  tls = g_strcmp0 (g_uri_get_scheme (parsed), "wss") == 0;
   host = g_uri_get_host (parsed);
   port = g_uri_get_port (parsed);
 
@@ -534,7 +539,8 @@ listen_one (SwsTransport  *self,
       g_socket_set_listen_backlog (socket, SOMAXCONN);
       if (!g_socket_bind (socket, addr, TRUE, &local_error) ||
           !g_socket_listen (socket, &local_error) ||
-          !soup_server_listen_socket (self->server, socket, 0, &local_error))
+          !soup_server_listen_socket (self->server, socket,
+                                      tls ? SOUP_SERVER_LISTEN_HTTPS : 0, &local_error))
         g_clear_object (&socket);
     }
   if (socket == NULL)
@@ -544,24 +550,69 @@ listen_one (SwsTransport  *self,
       return FALSE;
     }
 
-  /* Report the bound addresses (with the real port when 0 was asked). */
+  /* Report the bound address (with the real port when 0 was asked). */
   {
-    GSList *listeners = soup_server_get_listeners (self->server);
+    g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, NULL);
 
-    for (GSList *l = listeners; l != NULL; l = l->next)
-      {
-        g_autoptr(GSocketAddress) local = g_socket_get_local_address (l->data, NULL);
-        g_autofree char *text = NULL;
-
-        if (!G_IS_INET_SOCKET_ADDRESS (local))
-          continue;
-        text = format_uri (G_INET_SOCKET_ADDRESS (local));
-        if (!g_ptr_array_find_with_equal_func (actual, text, g_str_equal, NULL))
-          g_ptr_array_add (actual, g_steal_pointer (&text));
-      }
-    g_slist_free (listeners);
+    if (G_IS_INET_SOCKET_ADDRESS (local))
+      g_ptr_array_add (actual, format_uri (tls ? "wss" : "ws", G_INET_SOCKET_ADDRESS (local)));
   }
   return TRUE;
+}
+
+static gboolean
+uses_tls (SwsTransport *self)
+{
+  const char * const *listen = sws_config_get_listen (self->config);
+
+  for (guint i = 0; listen[i] != NULL; i++)
+    if (g_str_has_prefix (listen[i], "wss:"))
+      return TRUE;
+  return FALSE;
+}
+
+/* The certificate and key of wss:// listeners (RFC 7118 §3), read again
+ * on reload so that a renewed certificate serves new connections. */
+static gboolean
+load_certificate (SwsTransport  *self,
+                  GError       **error)
+{
+  const char *cert_file = sws_config_get_tls_certificate (self->config);
+  const char *key_file = sws_config_get_tls_key (self->config);
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("wss:// needs TLS support in GLib: install glib-networking"));
+      return FALSE;
+    }
+  certificate = g_tls_certificate_new_from_files (cert_file, key_file, &local_error);
+  if (certificate == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("Cannot use the TLS certificate %s with the key %s: %s"),
+                   cert_file, key_file, local_error->message);
+      return FALSE;
+    }
+  soup_server_set_tls_certificate (self->server, certificate);
+  return TRUE;
+}
+
+void
+sws_transport_reload_certificate (SwsTransport *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (SWS_IS_TRANSPORT (self));
+
+  if (self->server == NULL || !uses_tls (self))
+    return;
+  if (!load_certificate (self, &error))
+    g_warning ("%s; the certificate in use stays", error->message);
+  else
+    g_message ("TLS certificate reloaded from %s", sws_config_get_tls_certificate (self->config));
 }
 
 gboolean
@@ -577,6 +628,11 @@ sws_transport_start (SwsTransport  *self,
 
   self->server = soup_server_new ("server-header", "sipws/" PACKAGE_VERSION, NULL);
   soup_server_add_handler (self->server, NULL, on_request, self, NULL);
+  if (uses_tls (self) && !load_certificate (self, error))
+    {
+      g_clear_object (&self->server);
+      return FALSE;
+    }
 
   for (guint i = 0; listen[i] != NULL; i++)
     if (!listen_one (self, listen[i], actual, error))

@@ -22,6 +22,10 @@ gboolean      sws_transport_start        (SwsTransport  *self,
  * accepting new ones. */
 void          sws_transport_stop         (SwsTransport *self);
 
+/* Load the configured certificate again for wss:// listeners (reload);
+ * on failure the one in use stays and a warning says why. */
+void          sws_transport_reload_certificate (SwsTransport *self);
+
 const char * const *sws_transport_get_listen_uris (SwsTransport *self);
 guint         sws_transport_get_connection_count (SwsTransport *self);
 guint64       sws_transport_get_rejected_count   (SwsTransport *self);

@@ -22,7 +22,8 @@ else
 fi
 
 # Build tools and libraries, plus what the test suites need at run time
-# (dbus-daemon/dbus-bin for private-bus tests, systemd for busctl).
+# (dbus-daemon/dbus-bin for private-bus tests, systemd for busctl,
+# glib-networking for wss://, openssl to make the wss:// test's certificate).
 SWS_DEB_PACKAGES=(
   gcc
   libc6-dev
@@ -34,6 +35,8 @@ SWS_DEB_PACKAGES=(
   libsoup-3.0-dev
   libjson-glib-dev
   gettext
+  glib-networking
+  openssl
   dbus-daemon
   dbus-bin
   systemd

@@ -84,6 +84,8 @@ test_refusals (void)
     { "[server]\nallowed-origins=https://ok.example;https://bad.example/path\n", "allowed-origins" },
     { "[server]\nallowed-origins=phone.example.com\n", "allowed-origins" },
     { "[server]\nrate-limit=-1\n", "rate-limit" },
+    { "[server]\nlisten=wss://127.0.0.1:5067\n", "tls-certificate" },
+    { "[server]\nlisten=wss://127.0.0.1:5067\ntls-certificate=c.pem\n", "tls-key" },
     { "[server]\nrate-limit-burst=0\n", "rate-limit-burst" },
     { "[server]\nrate-limit-loopback=maybe\n", "rate-limit-loopback" },
     { "[http]\ntoken=has spaces in the middle of it\n", "[http] token may only" },
@@ -130,6 +132,14 @@ test_limits (void)
   g_assert_cmpuint (sws_config_get_rate_limit_burst (config), ==, 7);
   g_assert_true (sws_config_get_rate_limit_loopback (config));
   g_assert_cmpuint (sws_config_get_max_connections_per_ip (config), ==, 9);
+
+  /* Key files relative to the config file's directory. */
+  g_assert_true (load_text (config, "[server]\nlisten=ws://127.0.0.1:5066;wss://127.0.0.1:5067\n"
+                                    "tls-certificate=certs/c.pem\ntls-key=/etc/k.pem\n", &error));
+  g_assert_no_error (error);
+  g_assert_true (g_path_is_absolute (sws_config_get_tls_certificate (config)));
+  g_assert_true (g_str_has_suffix (sws_config_get_tls_certificate (config), "/certs/c.pem"));
+  g_assert_cmpstr (sws_config_get_tls_key (config), ==, "/etc/k.pem");
 }
 
 static void

@@ -38,6 +38,7 @@ struct _SwsTestDaemon
 
   guint16       port;
   char         *uri;
+  GPtrArray    *extra_listen;   /* more --listen URIs, e.g. wss://127.0.0.1:0 */
 };
 
 /* What the SIGABRT handler needs, kept in plain memory so that the handler
@@ -321,13 +322,25 @@ spawn (SwsTestDaemon *self,
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", self->tmpdir, TRUE);
   g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
 
-  self->process = g_subprocess_launcher_spawn (launcher, &error,
-                                               daemon_path,
-                                               "--listen", listen,
-                                               "--config", self->config_path,
-                                               "--no-dbus",
-                                               "--verbose",
-                                               NULL);
+  {
+    g_autoptr(GPtrArray) args = g_ptr_array_new ();
+
+    g_ptr_array_add (args, (gpointer) daemon_path);
+    g_ptr_array_add (args, (gpointer) "--listen");
+    g_ptr_array_add (args, listen);
+    for (guint i = 0; self->extra_listen != NULL && i < self->extra_listen->len; i++)
+      {
+        g_ptr_array_add (args, (gpointer) "--listen");
+        g_ptr_array_add (args, self->extra_listen->pdata[i]);
+      }
+    g_ptr_array_add (args, (gpointer) "--config");
+    g_ptr_array_add (args, self->config_path);
+    g_ptr_array_add (args, (gpointer) "--no-dbus");
+    g_ptr_array_add (args, (gpointer) "--verbose");
+    g_ptr_array_add (args, NULL);
+    self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata,
+                                                  &error);
+  }
   g_assert_no_error (error);
 
   self->exited = FALSE;
@@ -585,10 +598,29 @@ sws_test_daemon_free (SwsTestDaemon *self)
   remove_tree (self->tmpdir);
 
   g_clear_pointer (&self->uri, g_free);
+  g_clear_pointer (&self->extra_listen, g_ptr_array_unref);
   g_clear_pointer (&self->log_path, g_free);
   g_clear_pointer (&self->config_path, g_free);
   g_clear_pointer (&self->tmpdir, g_free);
   g_clear_pointer (&self->config, g_key_file_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self);
+}
+
+void
+sws_test_daemon_add_listen (SwsTestDaemon *self,
+                            const char    *uri)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->process == NULL);
+
+  if (self->extra_listen == NULL)
+    self->extra_listen = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->extra_listen, g_strdup (uri));
+}
+
+const char *
+sws_test_daemon_get_tmpdir (SwsTestDaemon *self)
+{
+  return self->tmpdir;
 }

@@ -22,6 +22,12 @@ SwsTestDaemon *sws_test_daemon_new          (void);
 void           sws_test_daemon_free         (SwsTestDaemon *self);
 
 GKeyFile      *sws_test_daemon_get_config   (SwsTestDaemon *self);
+/* Listen on `uri` too (before start), besides the ws:// port picked by
+ * the harness; the API's listen_uris tells the ports given. */
+void           sws_test_daemon_add_listen   (SwsTestDaemon *self,
+                                             const char    *uri);
+/* A directory of the test's own, removed with the daemon. */
+const char    *sws_test_daemon_get_tmpdir   (SwsTestDaemon *self);
 void           sws_test_daemon_start        (SwsTestDaemon *self);
 void           sws_test_daemon_stop         (SwsTestDaemon *self);
 
