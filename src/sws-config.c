@@ -33,6 +33,9 @@ struct _SwsConfig
   guint invite_timeout;
   guint call_linger;
   char *log_level;
+  char *users_file;         /* [auth]; NULL without */
+  char *realm;              /* NULL: the default */
+  guint nonce_lifetime;
 };
 
 G_DEFINE_FINAL_TYPE (SwsConfig, sws_config, G_TYPE_OBJECT)
@@ -48,6 +51,9 @@ static const char *const registrar_keys[] = {
 static const char *const proxy_keys[] = {
   "invite-timeout", "call-linger", NULL
 };
+static const char *const auth_keys[] = {
+  "users-file", "realm", "nonce-lifetime", NULL
+};
 
 static void
 sws_config_finalize (GObject *object)
@@ -59,6 +65,8 @@ sws_config_finalize (GObject *object)
   g_strfreev (self->domains);
   g_clear_pointer (&self->domain_set, g_hash_table_unref);
   g_free (self->log_level);
+  g_free (self->users_file);
+  g_free (self->realm);
 
   G_OBJECT_CLASS (sws_config_parent_class)->finalize (object);
 }
@@ -95,6 +103,9 @@ set_defaults (SwsConfig *self)
   self->call_linger = 30;
   g_free (self->log_level);
   self->log_level = g_strdup ("message");
+  g_clear_pointer (&self->users_file, g_free);
+  g_clear_pointer (&self->realm, g_free);
+  self->nonce_lifetime = 300;
 }
 
 static void
@@ -193,6 +204,30 @@ set_domains (SwsConfig *self, GStrv domains)
     g_clear_pointer (&self->domain_set, g_hash_table_unref);
 }
 
+static void
+load_auth (SwsConfig  *self,
+           GKeyFile   *kf,
+           const char *path)
+{
+  g_autofree char *users_file = g_key_file_get_string (kf, "auth", "users-file", NULL);
+  g_autofree char *realm = g_key_file_get_string (kf, "auth", "realm", NULL);
+
+  if (users_file != NULL && *g_strstrip (users_file) != '\0')
+    {
+      /* A relative path is relative to the file that names it. */
+      if (g_path_is_absolute (users_file))
+        self->users_file = g_steal_pointer (&users_file);
+      else
+        {
+          g_autofree char *dir = g_path_get_dirname (path);
+
+          self->users_file = g_build_filename (dir, users_file, NULL);
+        }
+    }
+  if (realm != NULL && *g_strstrip (realm) != '\0')
+    self->realm = g_steal_pointer (&realm);
+}
+
 static gboolean
 load_file (SwsConfig   *self,
            const char  *path,
@@ -219,7 +254,10 @@ load_file (SwsConfig   *self,
       else if (g_str_equal (groups[i], "proxy"))
         warn_unknown_keys (kf, path, groups[i], proxy_keys);
       else if (g_str_equal (groups[i], "auth"))
-        self->has_auth = TRUE;
+        {
+          warn_unknown_keys (kf, path, groups[i], auth_keys);
+          self->has_auth = TRUE;
+        }
       else
         g_warning ("%s: unknown group [%s] is ignored", path, groups[i]);
     }
@@ -271,11 +309,15 @@ load_file (SwsConfig   *self,
       !read_uint (kf, "registrar", "max-expires", 1, G_MAXINT32, &self->max_expires, error) ||
       !read_uint (kf, "registrar", "max-contacts", 1, 1000, &self->max_contacts, error) ||
       !read_uint (kf, "proxy", "invite-timeout", 1, 86400, &self->invite_timeout, error) ||
-      !read_uint (kf, "proxy", "call-linger", 0, 86400, &self->call_linger, error))
+      !read_uint (kf, "proxy", "call-linger", 0, 86400, &self->call_linger, error) ||
+      !read_uint (kf, "auth", "nonce-lifetime", 1, 86400, &self->nonce_lifetime, error))
     {
       g_prefix_error (error, "%s: ", path);
       return FALSE;
     }
+
+  if (self->has_auth)
+    load_auth (self, kf, path);
 
   return TRUE;
 }
@@ -361,16 +403,17 @@ sws_config_validate (SwsConfig   *self,
       return FALSE;
     }
 
-  if (self->has_auth)
+  if (self->has_auth && self->users_file == NULL)
     {
-      /* Claiming to authenticate without doing it would be worse than refusing. */
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("The [auth] group is not supported by this version of sipwsd; "
-                     "remove it"));
+      /* Claiming to authenticate without anyone to authenticate would be
+       * worse than refusing. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("[auth] needs users-file=PATH, a file of USER:REALM:ALGORITHM:HA1 "
+                     "lines (see “sipwsctl passwd”)"));
       return FALSE;
     }
 
-  if (public && !self->allow_unauthenticated)
+  if (public && !self->has_auth && !self->allow_unauthenticated)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                    _("Refusing to listen on a non-loopback address without authentication: "
@@ -404,6 +447,12 @@ sws_config_update_from (SwsConfig *self,
   self->call_linger = other->call_linger;
   g_free (self->log_level);
   self->log_level = g_strdup (other->log_level);
+  self->has_auth = other->has_auth;
+  g_free (self->users_file);
+  self->users_file = g_strdup (other->users_file);
+  g_free (self->realm);
+  self->realm = g_strdup (other->realm);
+  self->nonce_lifetime = other->nonce_lifetime;
 }
 
 const char *
@@ -505,4 +554,34 @@ const char *
 sws_config_get_log_level (SwsConfig *self)
 {
   return self->log_level;
+}
+
+const char *
+sws_config_get_users_file (SwsConfig *self)
+{
+  return self->has_auth ? self->users_file : NULL;
+}
+
+char *
+sws_config_dup_realm (SwsConfig *self)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *host;
+
+  if (self->realm != NULL)
+    return g_strdup (self->realm);
+  if (self->domains != NULL && self->domains[0] != NULL && *self->domains[0] != '\0')
+    return g_ascii_strdown (self->domains[0], -1);
+  /* The address clients connect to names the server well enough. */
+  uri = g_uri_parse (self->listen[0], G_URI_FLAGS_NONE, NULL);
+  host = uri ? g_uri_get_host (uri) : NULL;
+  if (host == NULL || g_str_equal (host, "0.0.0.0") || g_str_equal (host, "::"))
+    return g_strdup (g_get_host_name ());
+  return g_strdup (host);
+}
+
+guint
+sws_config_get_nonce_lifetime (SwsConfig *self)
+{
+  return self->nonce_lifetime;
 }

@@ -29,7 +29,7 @@ gboolean     sws_config_validate            (SwsConfig   *self,
                                              GError     **error);
 
 /* Take over the settings of `other` that apply while running (domains,
- * registrar limits, keepalive, connection limits, log level); the listen
+ * registrar limits, keepalive, connection limits, log level, [auth]); the listen
  * addresses only change on restart. Used by reload. */
 void         sws_config_update_from         (SwsConfig *self,
                                              SwsConfig *other);
@@ -54,6 +54,13 @@ guint        sws_config_get_invite_timeout  (SwsConfig *self);
 /* How long an ended call stays listed, in seconds. */
 guint        sws_config_get_call_linger     (SwsConfig *self);
 const char  *sws_config_get_log_level       (SwsConfig *self);
+/* [auth]: the users file (absolute), or NULL when there is no [auth]. */
+const char  *sws_config_get_users_file      (SwsConfig *self);
+/* The realm of challenges: realm=, else the first of domains=, else the
+ * host of the first listen URI. */
+char        *sws_config_dup_realm           (SwsConfig *self);
+/* Seconds a nonce is good for (default 300). */
+guint        sws_config_get_nonce_lifetime  (SwsConfig *self);
 
 /* Is this listen URI's host a loopback address (127.0.0.0/8, ::1,
  * "localhost")? */

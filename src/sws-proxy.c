@@ -314,6 +314,21 @@ preprocess_routes (SwsProxy      *self,
   return TRUE;
 }
 
+gboolean
+sws_proxy_is_dialog_route (SwsProxy      *self,
+                           SwsConnection *connection,
+                           SwsSipMessage *request)
+{
+  guint64 id = sws_connection_get_id (connection);
+  RouteInfo info;
+
+  /* Only inside a dialog (§12.2: To has a tag), and only the two flows
+   * the route was made for may use it. */
+  return SWS_STR_IS_SET (request->to.tag) &&
+         preprocess_routes (self, request, &info, NULL) && info.have_flows &&
+         (id == info.flow_a || id == info.flow_b);
+}
+
 /* §16.3 step 4: our Via with the branch we would compute now means the
  * request came back unchanged: a loop, not a spiral. */
 static gboolean

@@ -79,7 +79,8 @@ test_refusals (void)
     { "[registrar]\nmin-expires=700\n", "min-expires" },
     { "[registrar]\nmax-contacts=lots\n", "max-contacts" },
     { "[server]\nallow-unauthenticated=perhaps\n", "allow-unauthenticated" },
-    { "[auth]\nrealm=example.com\n", "[auth]" },
+    { "[auth]\nrealm=example.com\n", "[auth] needs users-file" },
+    { "[auth]\nusers-file=\n", "[auth] needs users-file" },
     { "not a key file", "" },
   };
 
@@ -106,6 +107,57 @@ test_public_allowed (void)
   g_assert_true (sws_listen_uri_is_loopback ("ws://[::1]:1"));
   g_assert_true (sws_listen_uri_is_loopback ("ws://localhost:1"));
   g_assert_false (sws_listen_uri_is_loopback ("ws://192.0.2.1:1"));
+}
+
+static void
+test_auth (void)
+{
+  g_autoptr(GError) error = NULL;
+  struct {
+    const char *text;
+    const char *realm;
+  } realms[] = {
+    { "[auth]\nusers-file=/u\nrealm= My Realm \n", "My Realm" },
+    { "[server]\ndomains=Example.COM;example.org\n[auth]\nusers-file=/u\n", "example.com" },
+    { "[server]\nlisten=ws://127.0.0.2:5066\n[auth]\nusers-file=/u\n", "127.0.0.2" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (realms); i++)
+    {
+      g_autoptr(SwsConfig) config = sws_config_new ();
+      g_autofree char *realm = NULL;
+
+      g_assert_true (load_text (config, realms[i].text, &error));
+      g_assert_no_error (error);
+      realm = sws_config_dup_realm (config);
+      g_assert_cmpstr (realm, ==, realms[i].realm);
+      g_assert_cmpstr (sws_config_get_users_file (config), ==, "/u");
+      g_assert_cmpuint (sws_config_get_nonce_lifetime (config), ==, 300);
+    }
+
+  {
+    /* [auth] is what makes a public address acceptable */
+    g_autoptr(SwsConfig) config = sws_config_new ();
+
+    g_assert_true (load_text (config, "[server]\nlisten=ws://0.0.0.0:5066\n"
+                                      "[auth]\nusers-file=/u\nnonce-lifetime=60\n", &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (sws_config_get_nonce_lifetime (config), ==, 60);
+  }
+  {
+    g_autoptr(SwsConfig) config = sws_config_new ();
+
+    g_assert_false (load_text (config, "[auth]\nusers-file=/u\nnonce-lifetime=0\n", &error));
+    g_assert_nonnull (strstr (error->message, "nonce-lifetime"));
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(SwsConfig) config = sws_config_new ();
+
+    /* no [auth]: no users file */
+    g_assert_true (load_text (config, "", &error));
+    g_assert_null (sws_config_get_users_file (config));
+  }
 }
 
 static void
@@ -148,6 +200,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sws/config/values", test_values);
   g_test_add_func ("/sws/config/refusals", test_refusals);
   g_test_add_func ("/sws/config/public-allowed", test_public_allowed);
+  g_test_add_func ("/sws/config/auth", test_auth);
   g_test_add_func ("/sws/config/unknown-key-warns", test_unknown_key_warns);
   g_test_add_func ("/sws/config/override-and-update", test_override_and_update);
 
