@@ -23,7 +23,7 @@
 #include "sws-auth.h"
 #include "sws-users-file.h"
 
-#define MAX_TRACKED_NONCES 65536
+#define DEFAULT_MAX_NONCES 65536
 /* Failures are logged one line each, at most LOG_BURST per LOG_WINDOW:
  * someone guessing passwords must not be able to flood the journal. */
 #define LOG_BURST 10
@@ -47,12 +47,14 @@ struct _SwsAuth
   SwsUsersFile *users;          /* NULL: authentication is off */
   char *realm;
   guint nonce_lifetime;
+  SwsDigestAlgorithm algorithms[SWS_DIGEST_ALGORITHM_SHA256 + 1];   /* 0-terminated */
   guint8 secret[SWS_DIGEST_SECRET_LEN];
   guint64 next_unique;
   gint64 clock_offset;          /* µs */
 
   GHashTable *nonces;           /* nonce text -> NonceUse */
   GQueue order;                 /* NonceUse, oldest first */
+  guint max_nonces;
   gint64 forgotten_until;       /* nonces expiring no later may have been dropped */
 
   guint64 failures;
@@ -115,6 +117,9 @@ sws_auth_init (SwsAuth *self)
     }
   self->next_unique = ((guint64) g_random_int () << 32) | g_random_int ();
   self->nonce_lifetime = SWS_AUTH_DEFAULT_NONCE_LIFETIME;
+  self->algorithms[0] = SWS_DIGEST_ALGORITHM_SHA256;
+  self->algorithms[1] = SWS_DIGEST_ALGORITHM_MD5;
+  self->max_nonces = DEFAULT_MAX_NONCES;
   self->realm = g_strdup ("sipws");
   self->nonces = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                         (GDestroyNotify) nonce_use_free);
@@ -131,16 +136,20 @@ sws_auth_new (SwsTimerHeap *timers)
 }
 
 gboolean
-sws_auth_configure (SwsAuth     *self,
-                    const char  *users_file,
-                    const char  *realm,
-                    guint        nonce_lifetime,
-                    GError     **error)
+sws_auth_configure (SwsAuth                  *self,
+                    const char               *users_file,
+                    const char               *realm,
+                    guint                     nonce_lifetime,
+                    const SwsDigestAlgorithm *algorithms,
+                    GError                  **error)
 {
   g_autoptr(SwsUsersFile) users = NULL;
+  guint n = 0;
 
   g_return_val_if_fail (SWS_IS_AUTH (self), FALSE);
-  g_return_val_if_fail (users_file == NULL || (realm != NULL && nonce_lifetime > 0), FALSE);
+  g_return_val_if_fail (users_file == NULL ||
+                        (realm != NULL && nonce_lifetime > 0 && algorithms != NULL &&
+                         algorithms[0] != SWS_DIGEST_ALGORITHM_UNKNOWN), FALSE);
 
   if (users_file != NULL)
     {
@@ -157,6 +166,9 @@ sws_auth_configure (SwsAuth     *self,
   g_free (self->realm);
   self->realm = g_strdup (realm);
   self->nonce_lifetime = nonce_lifetime;
+  memset (self->algorithms, 0, sizeof self->algorithms);
+  for (; algorithms[n] != SWS_DIGEST_ALGORITHM_UNKNOWN && n + 1 < G_N_ELEMENTS (self->algorithms); n++)
+    self->algorithms[n] = algorithms[n];
   if (sws_users_file_count (self->users, realm) == 0)
     g_warning ("%s has no user in realm “%s”: nobody can register", users_file, realm);
   else
@@ -196,6 +208,15 @@ sws_auth_set_clock_offset (SwsAuth *self,
   self->clock_offset = seconds * G_USEC_PER_SEC;
 }
 
+void
+sws_auth_set_max_nonces (SwsAuth *self,
+                         guint    max_nonces)
+{
+  g_return_if_fail (max_nonces > 0);
+
+  self->max_nonces = max_nonces;
+}
+
 static gint64
 now (SwsAuth *self)
 {
@@ -204,13 +225,24 @@ now (SwsAuth *self)
 
 /* ---- nonce-count tracking ----------------------------------------------- */
 
+/* Forget a nonce, and so every nonce that expires no later: should one
+ * of them come back while its time is not over (the heap's clock and the
+ * wall clock can drift apart), it is refused, not replayable. */
+static void
+forget (SwsAuth  *self,
+        NonceUse *use)
+{
+  self->forgotten_until = MAX (self->forgotten_until, use->expires);
+  g_hash_table_remove (self->nonces, use->nonce);
+}
+
 static void
 on_nonce_expired (SwsTimer *timer,
                   gpointer  user_data)
 {
   NonceUse *use = user_data;
 
-  g_hash_table_remove (use->auth->nonces, use->nonce);
+  forget (use->auth, use);
 }
 
 /* Accept `nc` for a valid nonce only when it is higher than every count
@@ -233,13 +265,8 @@ nonce_count_is_fresh (SwsAuth    *self,
   if (nc == 0 || expires <= self->forgotten_until)
     return FALSE;
 
-  if (g_hash_table_size (self->nonces) >= MAX_TRACKED_NONCES)
-    {
-      NonceUse *oldest = g_queue_peek_head (&self->order);
-
-      self->forgotten_until = MAX (self->forgotten_until, oldest->expires);
-      g_hash_table_remove (self->nonces, oldest->nonce);
-    }
+  while (g_hash_table_size (self->nonces) >= self->max_nonces)
+    forget (self, g_queue_peek_head (&self->order));
 
   use = g_new0 (NonceUse, 1);
   use->auth = self;
@@ -258,6 +285,16 @@ nonce_count_is_fresh (SwsAuth    *self,
 
 /* ---- answers ------------------------------------------------------------ */
 
+static gboolean
+offered (SwsAuth            *self,
+         SwsDigestAlgorithm  algorithm)
+{
+  for (guint i = 0; self->algorithms[i] != SWS_DIGEST_ALGORITHM_UNKNOWN; i++)
+    if (self->algorithms[i] == algorithm)
+      return TRUE;
+  return FALSE;
+}
+
 static GBytes *
 challenge (SwsAuth       *self,
            SwsSipMessage *request,
@@ -271,11 +308,10 @@ challenge (SwsAuth       *self,
 
   sws_digest_nonce_make (self->secret, self->realm, expires, self->next_unique++, nonce);
   /* RFC 8760 §2.4: one challenge per algorithm, the preferred one first;
-   * the same nonce serves both, as the client answers only one. */
-  sws_digest_append_challenge (headers, name, SWS_DIGEST_ALGORITHM_SHA256, self->realm, nonce,
-                               NULL, stale);
-  sws_digest_append_challenge (headers, name, SWS_DIGEST_ALGORITHM_MD5, self->realm, nonce,
-                               NULL, stale);
+   * the same nonce serves all, as the client answers only one. */
+  for (guint i = 0; self->algorithms[i] != SWS_DIGEST_ALGORITHM_UNKNOWN; i++)
+    sws_digest_append_challenge (headers, name, self->algorithms[i], self->realm, nonce, NULL,
+                                 stale);
   if (role == SWS_AUTH_ROLE_UAS)
     return sws_sip_response_simple (request, 401, "Unauthorized", headers->str);
   return sws_sip_response_simple (request, 407, "Proxy Authentication Required", headers->str);
@@ -414,7 +450,7 @@ sws_auth_check (SwsAuth        *self,
     }
 
   /* An algorithm or qop we did not offer: offer ours again. */
-  if (!sws_digest_credentials_supported (&creds))
+  if (!sws_digest_credentials_supported (&creds) || !offered (self, creds.algorithm))
     {
       *out_response = challenge (self, request, role, FALSE);
       return FALSE;

@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "sip/sws-sip-digest.h"
 #include "sip/sws-sip-message.h"
 #include "sip/sws-timer-heap.h"
 
@@ -26,14 +27,18 @@ typedef enum {
 /* Nonce use is tracked on `timers`, which must outlive the object. */
 SwsAuth    *sws_auth_new              (SwsTimerHeap *timers);
 
-/* Read `users_file` and take `realm` and `nonce_lifetime` (seconds). On
- * error (the message names the file and line) nothing changes: the users
- * known before stay. `users_file` NULL turns authentication off. */
-gboolean    sws_auth_configure        (SwsAuth     *self,
-                                       const char  *users_file,
-                                       const char  *realm,
-                                       guint        nonce_lifetime,
-                                       GError     **error);
+/* Read `users_file` and take `realm`, `nonce_lifetime` (seconds) and
+ * the `algorithms` to challenge with (preferred first, ending with
+ * SWS_DIGEST_ALGORITHM_UNKNOWN; credentials of other algorithms are
+ * challenged again). On error (the message names the file and line)
+ * nothing changes: the users known before stay. `users_file` NULL turns
+ * authentication off. */
+gboolean    sws_auth_configure        (SwsAuth                  *self,
+                                       const char               *users_file,
+                                       const char               *realm,
+                                       guint                     nonce_lifetime,
+                                       const SwsDigestAlgorithm *algorithms,
+                                       GError                  **error);
 gboolean    sws_auth_is_enabled       (SwsAuth *self);
 const char *sws_auth_get_realm        (SwsAuth *self);
 
@@ -54,8 +59,12 @@ guint64     sws_auth_get_failures     (SwsAuth *self);
 /* Nonces whose nc is being tracked (against replays). */
 guint       sws_auth_get_nonce_count  (SwsAuth *self);
 
-/* Move this object's clock forward by `seconds` (tests of stale nonces). */
+/* Tests: move this object's clock forward by `seconds` (stale nonces);
+ * track at most `max_nonces` nonces (default 65536) before the oldest
+ * are forgotten, and refused from then on. */
 void        sws_auth_set_clock_offset (SwsAuth *self,
                                        gint64   seconds);
+void        sws_auth_set_max_nonces   (SwsAuth *self,
+                                       guint    max_nonces);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 
+#include "sip/sws-sip-digest.h"
 #include "sws-config.h"
 
 struct _SwsConfig
@@ -36,6 +37,7 @@ struct _SwsConfig
   char *users_file;         /* [auth]; NULL without */
   char *realm;              /* NULL: the default */
   guint nonce_lifetime;
+  SwsDigestAlgorithm algorithms[SWS_DIGEST_ALGORITHM_SHA256 + 1];   /* 0-terminated */
 };
 
 G_DEFINE_FINAL_TYPE (SwsConfig, sws_config, G_TYPE_OBJECT)
@@ -52,7 +54,7 @@ static const char *const proxy_keys[] = {
   "invite-timeout", "call-linger", NULL
 };
 static const char *const auth_keys[] = {
-  "users-file", "realm", "nonce-lifetime", NULL
+  "users-file", "realm", "nonce-lifetime", "algorithms", NULL
 };
 
 static void
@@ -106,6 +108,10 @@ set_defaults (SwsConfig *self)
   g_clear_pointer (&self->users_file, g_free);
   g_clear_pointer (&self->realm, g_free);
   self->nonce_lifetime = 300;
+  /* RFC 8760 §2.4: the strongest first */
+  self->algorithms[0] = SWS_DIGEST_ALGORITHM_SHA256;
+  self->algorithms[1] = SWS_DIGEST_ALGORITHM_MD5;
+  self->algorithms[2] = SWS_DIGEST_ALGORITHM_UNKNOWN;
 }
 
 static void
@@ -204,10 +210,51 @@ set_domains (SwsConfig *self, GStrv domains)
     g_clear_pointer (&self->domain_set, g_hash_table_unref);
 }
 
-static void
-load_auth (SwsConfig  *self,
-           GKeyFile   *kf,
-           const char *path)
+/* algorithms=: MD5 and SHA-256 in the order of preference, each once. */
+static gboolean
+read_algorithms (SwsConfig  *self,
+                 GKeyFile   *kf,
+                 GError    **error)
+{
+  g_auto(GStrv) names = NULL;
+  guint n = 0;
+
+  if (!g_key_file_has_key (kf, "auth", "algorithms", NULL))
+    return TRUE;
+  names = g_key_file_get_string_list (kf, "auth", "algorithms", NULL, NULL);
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      SwsDigestAlgorithm algorithm = sws_digest_algorithm_from_string (sws_str_c (g_strstrip (names[i])));
+      gboolean seen = FALSE;
+
+      if (*names[i] == '\0')
+        continue;
+      for (guint j = 0; j < n; j++)
+        seen = seen || self->algorithms[j] == algorithm;
+      if (algorithm == SWS_DIGEST_ALGORITHM_UNKNOWN || seen)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       _("[auth] algorithms: “%s” is not MD5 or SHA-256, or comes twice"),
+                       names[i]);
+          return FALSE;
+        }
+      self->algorithms[n++] = algorithm;
+    }
+  if (n == 0)
+    {
+      g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           _("[auth] algorithms needs MD5, SHA-256 or both"));
+      return FALSE;
+    }
+  self->algorithms[n] = SWS_DIGEST_ALGORITHM_UNKNOWN;
+  return TRUE;
+}
+
+static gboolean
+load_auth (SwsConfig   *self,
+           GKeyFile    *kf,
+           const char  *path,
+           GError     **error)
 {
   g_autofree char *users_file = g_key_file_get_string (kf, "auth", "users-file", NULL);
   g_autofree char *realm = g_key_file_get_string (kf, "auth", "realm", NULL);
@@ -226,6 +273,7 @@ load_auth (SwsConfig  *self,
     }
   if (realm != NULL && *g_strstrip (realm) != '\0')
     self->realm = g_steal_pointer (&realm);
+  return read_algorithms (self, kf, error);
 }
 
 static gboolean
@@ -316,8 +364,11 @@ load_file (SwsConfig   *self,
       return FALSE;
     }
 
-  if (self->has_auth)
-    load_auth (self, kf, path);
+  if (self->has_auth && !load_auth (self, kf, path, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
 
   return TRUE;
 }
@@ -453,6 +504,7 @@ sws_config_update_from (SwsConfig *self,
   g_free (self->realm);
   self->realm = g_strdup (other->realm);
   self->nonce_lifetime = other->nonce_lifetime;
+  memcpy (self->algorithms, other->algorithms, sizeof self->algorithms);
 }
 
 const char *
@@ -584,4 +636,10 @@ guint
 sws_config_get_nonce_lifetime (SwsConfig *self)
 {
   return self->nonce_lifetime;
+}
+
+const SwsDigestAlgorithm *
+sws_config_get_auth_algorithms (SwsConfig *self)
+{
+  return self->algorithms;
 }

@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "sip/sws-sip-digest.h"
+
 G_BEGIN_DECLS
 
 #define SWS_TYPE_CONFIG (sws_config_get_type ())
@@ -61,6 +63,9 @@ const char  *sws_config_get_users_file      (SwsConfig *self);
 char        *sws_config_dup_realm           (SwsConfig *self);
 /* Seconds a nonce is good for (default 300). */
 guint        sws_config_get_nonce_lifetime  (SwsConfig *self);
+/* The algorithms to challenge with, preferred first, ending with
+ * SWS_DIGEST_ALGORITHM_UNKNOWN (default SHA-256, MD5). */
+const SwsDigestAlgorithm *sws_config_get_auth_algorithms (SwsConfig *self);
 
 /* Is this listen URI's host a loopback address (127.0.0.0/8, ::1,
  * "localhost")? */

@@ -518,7 +518,8 @@ sws_server_configure_auth (SwsServer  *self,
   g_return_val_if_fail (SWS_IS_SERVER (self), FALSE);
 
   return sws_auth_configure (self->auth, sws_config_get_users_file (config), realm,
-                             sws_config_get_nonce_lifetime (config), error);
+                             sws_config_get_nonce_lifetime (config),
+                             sws_config_get_auth_algorithms (config), error);
 }
 
 SwsAuth *

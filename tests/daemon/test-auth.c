@@ -57,8 +57,9 @@ setup (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   f->users_path = g_build_filename (f->dir, "users", NULL);
   write_users (f, NULL);
-  config = g_strdup_printf ("[server]\ndomains=example.com\n[auth]\nusers-file=%s\n",
-                            f->users_path);
+  /* The test's data: more [auth] settings */
+  config = g_strdup_printf ("[server]\ndomains=example.com\n[auth]\nusers-file=%s\n%s",
+                            f->users_path, data ? (const char *) data : "");
   f->server = sws_test_server_new (config);
   f->auth = sws_server_get_auth (f->server);
   g_assert_true (sws_auth_is_enabled (f->auth));
@@ -200,9 +201,8 @@ test_register_challenge (Fixture *f, gconstpointer data)
 }
 
 static void
-test_register_ok (Fixture *f, gconstpointer data)
+check_register_ok (Fixture *f, SwsDigestAlgorithm algorithm)
 {
-  SwsDigestAlgorithm algorithm = GPOINTER_TO_INT (data);
   g_auto(SwsDigestChallenge) ch = { 0 };
   g_autoptr(SwsSipMessage) ok = NULL;
 
@@ -215,6 +215,18 @@ test_register_ok (Fixture *f, gconstpointer data)
                                    "alice-secret", 2, NULL), ==, 200);
   g_assert_cmpuint (sws_auth_get_nonce_count (f->auth), ==, 1);
   g_assert_cmpuint (sws_server_get_auth_failures (f->server), ==, 0);
+}
+
+static void
+test_register_sha256 (Fixture *f, gconstpointer data)
+{
+  check_register_ok (f, SWS_DIGEST_ALGORITHM_SHA256);
+}
+
+static void
+test_register_md5 (Fixture *f, gconstpointer data)
+{
+  check_register_ok (f, SWS_DIGEST_ALGORITHM_MD5);
 }
 
 static void
@@ -357,6 +369,69 @@ test_malformed (Fixture *f, gconstpointer data)
   t2 = register_text (f, "alice@example.com", ALICE_CONTACT, auth);
   r2 = sws_test_exchange (f->server, f->a, t2);
   g_assert_cmpuint (r2->status, ==, 400);
+}
+
+static void
+test_md5_only (Fixture *f, gconstpointer data)
+{
+  g_autofree char *text = register_text (f, "alice@example.com", ALICE_CONTACT, NULL);
+  g_autoptr(SwsSipMessage) r = sws_test_exchange (f->server, f->a, text);
+  g_auto(SwsDigestChallenge) md5 = { 0 };
+  g_auto(SwsDigestChallenge) sha = { 0 };
+  g_autofree char *forced = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SwsSipMessage) again = NULL;
+  guint n = 0;
+
+  /* algorithms=MD5: one challenge, for clients that read only the first
+   * and know only MD5 */
+  for (guint i = 0; i < r->n_headers; i++)
+    n += r->headers[i].id == SWS_HDR_WWW_AUTHENTICATE;
+  g_assert_cmpuint (n, ==, 1);
+  get_challenge (r, SWS_HDR_WWW_AUTHENTICATE, SWS_DIGEST_ALGORITHM_MD5, &md5);
+
+  /* SHA-256 credentials on that nonce: not offered, so challenged again,
+   * and not a failure */
+  forced = g_strdup_printf ("Digest realm=\"example.com\", nonce=\"%s\", algorithm=SHA-256, "
+                            "qop=\"auth\"", md5.nonce);
+  g_assert_true (sws_digest_challenge_parse (sws_str_c (forced), &sha, &error));
+  g_assert_cmpuint (register_with (f, f->a, "alice@example.com", ALICE_CONTACT, &sha, "alice",
+                                   "alice-secret", 1, &again), ==, 401);
+  g_assert_cmpuint (sws_server_get_auth_failures (f->server), ==, 0);
+  g_assert_cmpuint (register_with (f, f->a, "alice@example.com", ALICE_CONTACT, &md5, "alice",
+                                   "alice-secret", 1, NULL), ==, 200);
+}
+
+static void
+test_nonce_table_full (Fixture *f, gconstpointer data)
+{
+  g_auto(SwsDigestChallenge) c1 = { 0 };
+  g_auto(SwsDigestChallenge) c2 = { 0 };
+  g_auto(SwsDigestChallenge) c3 = { 0 };
+  g_autoptr(SwsSipMessage) r = NULL;
+
+  sws_auth_set_max_nonces (f->auth, 2);
+  challenge_register (f, f->a, "alice@example.com", ALICE_CONTACT, SWS_DIGEST_ALGORITHM_MD5, &c1);
+  challenge_register (f, f->a, "alice@example.com", ALICE_CONTACT, SWS_DIGEST_ALGORITHM_MD5, &c2);
+  challenge_register (f, f->a, "alice@example.com", ALICE_CONTACT, SWS_DIGEST_ALGORITHM_MD5, &c3);
+  g_assert_cmpuint (register_with (f, f->a, "alice@example.com", ALICE_CONTACT, &c1, "alice",
+                                   "alice-secret", 1, NULL), ==, 200);
+  g_assert_cmpuint (register_with (f, f->a, "alice@example.com", ALICE_CONTACT, &c2, "alice",
+                                   "alice-secret", 1, NULL), ==, 200);
+  /* A third nonce pushes the first out of the table… */
+  g_assert_cmpuint (register_with (f, f->a, "alice@example.com", ALICE_CONTACT, &c3, "alice",
+                                   "alice-secret", 1, NULL), ==, 200);
+  g_assert_cmpuint (sws_auth_get_nonce_count (f->auth), ==, 2);
+  /* …and it can no longer be used, whatever the count: nothing could
+   * tell a replay from a new request */
+  g_assert_cmpuint (register_with (f, f->a, "alice@example.com", ALICE_CONTACT, &c1, "alice",
+                                   "alice-secret", 9, &r), ==, 401);
+  g_assert_true (is_stale (r, SWS_HDR_WWW_AUTHENTICATE));
+  /* The others still count up */
+  g_assert_cmpuint (register_with (f, f->a, "alice@example.com", ALICE_CONTACT, &c2, "alice",
+                                   "alice-secret", 2, NULL), ==, 200);
+  g_assert_cmpuint (register_with (f, f->a, "alice@example.com", ALICE_CONTACT, &c3, "alice",
+                                   "alice-secret", 2, NULL), ==, 200);
 }
 
 /* ---- proxied requests ---- */
@@ -645,14 +720,16 @@ main (int argc, char *argv[])
 #define ADD(path, func, data) \
   g_test_add ("/sws/auth/" path, Fixture, data, setup, func, teardown)
   ADD ("register/challenge", test_register_challenge, NULL);
-  ADD ("register/sha-256", test_register_ok, GINT_TO_POINTER (SWS_DIGEST_ALGORITHM_SHA256));
-  ADD ("register/md5", test_register_ok, GINT_TO_POINTER (SWS_DIGEST_ALGORITHM_MD5));
+  ADD ("register/sha-256", test_register_sha256, NULL);
+  ADD ("register/md5", test_register_md5, NULL);
   ADD ("register/wrong-password", test_wrong_password, NULL);
   ADD ("register/replayed-nc", test_replayed_nc, NULL);
   ADD ("register/stale-nonce", test_stale_nonce, NULL);
   ADD ("register/forged-nonce", test_forged_nonce, NULL);
   ADD ("register/other-aor", test_other_aor, NULL);
   ADD ("register/malformed", test_malformed, NULL);
+  ADD ("register/md5-only", test_md5_only, "algorithms=MD5\n");
+  ADD ("register/nonce-table-full", test_nonce_table_full, NULL);
   ADD ("proxy/call", test_proxy_call, NULL);
   ADD ("proxy/from-spoofing", test_proxy_from_spoofing, NULL);
   ADD ("proxy/wrong-password", test_proxy_wrong_password, NULL);

@@ -143,6 +143,31 @@ test_auth (void)
                                       "[auth]\nusers-file=/u\nnonce-lifetime=60\n", &error));
     g_assert_no_error (error);
     g_assert_cmpuint (sws_config_get_nonce_lifetime (config), ==, 60);
+    /* default: SHA-256 preferred (RFC 8760 §2.4) */
+    g_assert_cmpint (sws_config_get_auth_algorithms (config)[0], ==, SWS_DIGEST_ALGORITHM_SHA256);
+    g_assert_cmpint (sws_config_get_auth_algorithms (config)[1], ==, SWS_DIGEST_ALGORITHM_MD5);
+    g_assert_cmpint (sws_config_get_auth_algorithms (config)[2], ==, SWS_DIGEST_ALGORITHM_UNKNOWN);
+  }
+  {
+    g_autoptr(SwsConfig) config = sws_config_new ();
+
+    g_assert_true (load_text (config, "[auth]\nusers-file=/u\nalgorithms=md5; SHA-256\n", &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (sws_config_get_auth_algorithms (config)[0], ==, SWS_DIGEST_ALGORITHM_MD5);
+    g_assert_cmpint (sws_config_get_auth_algorithms (config)[1], ==, SWS_DIGEST_ALGORITHM_SHA256);
+  }
+  {
+    const char *bad[] = { "algorithms=SHA-512\n", "algorithms=MD5;MD5\n", "algorithms=\n" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(SwsConfig) config = sws_config_new ();
+        g_autofree char *text = g_strdup_printf ("[auth]\nusers-file=/u\n%s", bad[i]);
+
+        g_assert_false (load_text (config, text, &error));
+        g_assert_nonnull (strstr (error->message, "[auth] algorithms"));
+        g_clear_error (&error);
+      }
   }
   {
     g_autoptr(SwsConfig) config = sws_config_new ();
