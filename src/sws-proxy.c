@@ -56,6 +56,7 @@ sws_proxy_finalize (GObject *object)
   SwsProxy *self = SWS_PROXY (object);
 
   g_free (self->local);
+  g_free (self->auth_realm);
   if (self->key_scratch != NULL)
     g_string_free (self->key_scratch, TRUE);
 
@@ -312,6 +313,14 @@ preprocess_routes (SwsProxy      *self,
     }
   info->pop_routes = n;
   return TRUE;
+}
+
+void
+sws_proxy_set_auth_realm (SwsProxy   *self,
+                          const char *realm)
+{
+  g_free (self->auth_realm);
+  self->auth_realm = g_strdup (realm);
 }
 
 gboolean

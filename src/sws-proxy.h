@@ -35,6 +35,11 @@ void      sws_proxy_handle_response    (SwsProxy      *self,
                                         SwsConnection *connection,
                                         SwsSipMessage *response);
 
+/* The realm whose Proxy-Authorization values are taken off forwarded
+ * requests (RFC 3261 §22.3), or NULL without [auth]. */
+void      sws_proxy_set_auth_realm     (SwsProxy   *self,
+                                        const char *realm);
+
 /* Is `request` in a dialog (To has a tag), and does it follow the signed
  * Record-Route of that dialog between `connection` and another flow
  * (RFC 3261 §16.4)? Such requests need no credentials of their own. */

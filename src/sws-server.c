@@ -517,9 +517,12 @@ sws_server_configure_auth (SwsServer  *self,
 
   g_return_val_if_fail (SWS_IS_SERVER (self), FALSE);
 
-  return sws_auth_configure (self->auth, sws_config_get_users_file (config), realm,
-                             sws_config_get_nonce_lifetime (config),
-                             sws_config_get_auth_algorithms (config), error);
+  if (!sws_auth_configure (self->auth, sws_config_get_users_file (config), realm,
+                           sws_config_get_nonce_lifetime (config),
+                           sws_config_get_auth_algorithms (config), error))
+    return FALSE;
+  sws_proxy_set_auth_realm (self->proxy, sws_auth_is_enabled (self->auth) ? realm : NULL);
+  return TRUE;
 }
 
 SwsAuth *

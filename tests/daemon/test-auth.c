@@ -545,7 +545,7 @@ test_proxy_call (Fixture *f, gconstpointer data)
   g_autoptr(SwsSipMessage) no_route = NULL;
   g_autofree char *www = NULL, *www_text = NULL, *auth = NULL, *inv = NULL;
   g_autofree char *r200 = NULL, *rr = NULL, *route = NULL, *ack = NULL, *bye = NULL;
-  g_autofree char *info = NULL;
+  g_autofree char *info = NULL, *forwarded_auth = NULL, *both = NULL;
   const char *from = "<sip:alice@example.com>;tag=atag";
 
   register_both (f);
@@ -562,7 +562,11 @@ test_proxy_call (Fixture *f, gconstpointer data)
 
   auth = credentials (&ch, "Proxy-Authorization", "alice", "alice-secret", "INVITE",
                       "sip:bob@example.com", 1);
-  inv = request ("INVITE", "sip:bob@example.com", from, "<sip:bob@example.com>", "c-1", 3, auth);
+  /* with credentials for a proxy further on, which must go on */
+  both = g_strconcat (auth, "Proxy-Authorization: Digest username=\"a\", realm=\"far.example\", "
+                      "nonce=\"n\", uri=\"sip:bob@example.com\", "
+                      "response=\"0123456789abcdef0123456789abcdef\"\r\n", NULL);
+  inv = request ("INVITE", "sip:bob@example.com", from, "<sip:bob@example.com>", "c-1", 3, both);
   send (f, f->a, inv);
   trying = next (f->a);
   g_assert_cmpuint (trying->status, ==, 100);
@@ -570,6 +574,11 @@ test_proxy_call (Fixture *f, gconstpointer data)
   g_assert_cmpuint (fwd->method, ==, SWS_METHOD_INVITE);
   rr = sws_test_header (fwd, "Record-Route");
   g_assert_nonnull (rr);
+  /* §22.3: our own credentials are consumed, nobody else's */
+  forwarded_auth = sws_test_header (fwd, "Proxy-Authorization");
+  g_assert_nonnull (forwarded_auth);
+  g_assert_nonnull (strstr (forwarded_auth, "far.example"));
+  g_assert_null (g_strstr_len (fwd->data, (gssize) fwd->len, "realm=\"example.com\""));
 
   r200 = respond (fwd, 200, "OK", "btag", BOB_CONTACT);
   send (f, f->b, r200);
