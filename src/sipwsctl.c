@@ -17,6 +17,7 @@
 
 #include "sws-ctl-monitor.h"
 #include "sws-ctl-output.h"
+#include "sws-ctl-passwd.h"
 #include "sws-dbus-generated.h"
 #include "sws-json.h"
 
@@ -429,6 +430,9 @@ describe_commands (void)
 
       g_string_append_printf (text, "  %-18s %s\n", usage, _(commands[i].help));
     }
+  /* Not in the table: it edits a file and needs no daemon. */
+  g_string_append_printf (text, "  %-18s %s\n", _("passwd USER"),
+                          _("Set a password in the users file of [auth] (passwd --help)"));
   g_string_append_c (text, '\n');
   g_string_append (text, _("Exit status: 0 success, 1 sipwsd refused or is not running, "
                            "2 bad usage."));
@@ -503,6 +507,9 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  if (argc >= 2 && g_str_equal (argv[1], "passwd"))
+    return sws_ctl_passwd (argc - 1, argv + 1);
+
   context = g_option_context_new (_("COMMAND [ARGUMENT]"));
   g_option_context_set_summary (context, _("Look at and control a running sipwsd."));
   description = describe_commands ();
@@ -512,6 +519,8 @@ main (int   argc,
     return usage (context, error->message);
   if (argc < 2)
     return usage (context, _("a command is needed"));
+  if (g_str_equal (argv[1], "passwd"))
+    return usage (context, _("“passwd” takes its own options, after it"));
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 
+#include "sip/sws-sip-digest.h"
 #include "sws-config.h"
 
 struct _SwsConfig
@@ -43,6 +44,10 @@ struct _SwsConfig
   char *http_metrics_token;
   gboolean http_public_metrics;
   gboolean http_trust_loopback;
+  char *users_file;         /* [auth]; NULL without */
+  char *realm;              /* NULL: the default */
+  guint nonce_lifetime;
+  SwsDigestAlgorithm algorithms[SWS_DIGEST_ALGORITHM_SHA256 + 1];   /* 0-terminated */
 };
 
 G_DEFINE_FINAL_TYPE (SwsConfig, sws_config, G_TYPE_OBJECT)
@@ -62,6 +67,9 @@ static const char *const proxy_keys[] = {
 static const char *const http_keys[] = {
   "token", "metrics-token", "public-metrics", "trust-loopback", NULL
 };
+static const char *const auth_keys[] = {
+  "users-file", "realm", "nonce-lifetime", "algorithms", NULL
+};
 
 static void
 sws_config_finalize (GObject *object)
@@ -78,6 +86,8 @@ sws_config_finalize (GObject *object)
   g_free (self->log_level);
   g_free (self->http_token);
   g_free (self->http_metrics_token);
+  g_free (self->users_file);
+  g_free (self->realm);
 
   G_OBJECT_CLASS (sws_config_parent_class)->finalize (object);
 }
@@ -124,6 +134,16 @@ set_defaults (SwsConfig *self)
   g_clear_pointer (&self->http_metrics_token, g_free);
   self->http_public_metrics = FALSE;
   self->http_trust_loopback = TRUE;
+  g_clear_pointer (&self->users_file, g_free);
+  g_clear_pointer (&self->realm, g_free);
+  self->nonce_lifetime = 300;
+  /* MD5 first, though RFC 8760 §2.4 would put the strongest first: the
+   * browser clients this server is for (JsSIP, SIP.js) read only the
+   * first challenge and compute MD5 only. Clients that read every
+   * challenge still find SHA-256. */
+  self->algorithms[0] = SWS_DIGEST_ALGORITHM_MD5;
+  self->algorithms[1] = SWS_DIGEST_ALGORITHM_SHA256;
+  self->algorithms[2] = SWS_DIGEST_ALGORITHM_UNKNOWN;
 }
 
 static void
@@ -283,6 +303,72 @@ set_domains (SwsConfig *self, GStrv domains)
     g_clear_pointer (&self->domain_set, g_hash_table_unref);
 }
 
+/* algorithms=: MD5 and SHA-256 in the order of preference, each once. */
+static gboolean
+read_algorithms (SwsConfig  *self,
+                 GKeyFile   *kf,
+                 GError    **error)
+{
+  g_auto(GStrv) names = NULL;
+  guint n = 0;
+
+  if (!g_key_file_has_key (kf, "auth", "algorithms", NULL))
+    return TRUE;
+  names = g_key_file_get_string_list (kf, "auth", "algorithms", NULL, NULL);
+  for (guint i = 0; names != NULL && names[i] != NULL; i++)
+    {
+      SwsDigestAlgorithm algorithm = sws_digest_algorithm_from_string (sws_str_c (g_strstrip (names[i])));
+      gboolean seen = FALSE;
+
+      if (*names[i] == '\0')
+        continue;
+      for (guint j = 0; j < n; j++)
+        seen = seen || self->algorithms[j] == algorithm;
+      if (algorithm == SWS_DIGEST_ALGORITHM_UNKNOWN || seen)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       _("[auth] algorithms: “%s” is not MD5 or SHA-256, or comes twice"),
+                       names[i]);
+          return FALSE;
+        }
+      self->algorithms[n++] = algorithm;
+    }
+  if (n == 0)
+    {
+      g_set_error_literal (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           _("[auth] algorithms needs MD5, SHA-256 or both"));
+      return FALSE;
+    }
+  self->algorithms[n] = SWS_DIGEST_ALGORITHM_UNKNOWN;
+  return TRUE;
+}
+
+static gboolean
+load_auth (SwsConfig   *self,
+           GKeyFile    *kf,
+           const char  *path,
+           GError     **error)
+{
+  g_autofree char *users_file = g_key_file_get_string (kf, "auth", "users-file", NULL);
+  g_autofree char *realm = g_key_file_get_string (kf, "auth", "realm", NULL);
+
+  if (users_file != NULL && *g_strstrip (users_file) != '\0')
+    {
+      /* A relative path is relative to the file that names it. */
+      if (g_path_is_absolute (users_file))
+        self->users_file = g_steal_pointer (&users_file);
+      else
+        {
+          g_autofree char *dir = g_path_get_dirname (path);
+
+          self->users_file = g_build_filename (dir, users_file, NULL);
+        }
+    }
+  if (realm != NULL && *g_strstrip (realm) != '\0')
+    self->realm = g_steal_pointer (&realm);
+  return read_algorithms (self, kf, error);
+}
+
 static gboolean
 load_file (SwsConfig   *self,
            const char  *path,
@@ -311,7 +397,10 @@ load_file (SwsConfig   *self,
       else if (g_str_equal (groups[i], "http"))
         warn_unknown_keys (kf, path, groups[i], http_keys);
       else if (g_str_equal (groups[i], "auth"))
-        self->has_auth = TRUE;
+        {
+          warn_unknown_keys (kf, path, groups[i], auth_keys);
+          self->has_auth = TRUE;
+        }
       else
         g_warning ("%s: unknown group [%s] is ignored", path, groups[i]);
     }
@@ -424,7 +513,14 @@ load_file (SwsConfig   *self,
       !read_uint (kf, "registrar", "max-expires", 1, G_MAXINT32, &self->max_expires, error) ||
       !read_uint (kf, "registrar", "max-contacts", 1, 1000, &self->max_contacts, error) ||
       !read_uint (kf, "proxy", "invite-timeout", 1, 86400, &self->invite_timeout, error) ||
-      !read_uint (kf, "proxy", "call-linger", 0, 86400, &self->call_linger, error))
+      !read_uint (kf, "proxy", "call-linger", 0, 86400, &self->call_linger, error) ||
+      !read_uint (kf, "auth", "nonce-lifetime", 1, 86400, &self->nonce_lifetime, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+
+  if (self->has_auth && !load_auth (self, kf, path, error))
     {
       g_prefix_error (error, "%s: ", path);
       return FALSE;
@@ -524,16 +620,17 @@ sws_config_validate (SwsConfig   *self,
       return FALSE;
     }
 
-  if (self->has_auth)
+  if (self->has_auth && self->users_file == NULL)
     {
-      /* Claiming to authenticate without doing it would be worse than refusing. */
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   _("The [auth] group is not supported by this version of sipwsd; "
-                     "remove it"));
+      /* Claiming to authenticate without anyone to authenticate would be
+       * worse than refusing. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("[auth] needs users-file=PATH, a file of USER:REALM:ALGORITHM:HA1 "
+                     "lines (see “sipwsctl passwd”)"));
       return FALSE;
     }
 
-  if (public && !self->allow_unauthenticated)
+  if (public && !self->has_auth && !self->allow_unauthenticated)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                    _("Refusing to listen on a non-loopback address without authentication: "
@@ -582,6 +679,13 @@ sws_config_update_from (SwsConfig *self,
   self->http_metrics_token = g_strdup (other->http_metrics_token);
   self->http_public_metrics = other->http_public_metrics;
   self->http_trust_loopback = other->http_trust_loopback;
+  self->has_auth = other->has_auth;
+  g_free (self->users_file);
+  self->users_file = g_strdup (other->users_file);
+  g_free (self->realm);
+  self->realm = g_strdup (other->realm);
+  self->nonce_lifetime = other->nonce_lifetime;
+  memcpy (self->algorithms, other->algorithms, sizeof self->algorithms);
 }
 
 const char *
@@ -743,4 +847,40 @@ const char *
 sws_config_get_tls_key (SwsConfig *self)
 {
   return self->tls_key;
+}
+
+const char *
+sws_config_get_users_file (SwsConfig *self)
+{
+  return self->has_auth ? self->users_file : NULL;
+}
+
+char *
+sws_config_dup_realm (SwsConfig *self)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *host;
+
+  if (self->realm != NULL)
+    return g_strdup (self->realm);
+  if (self->domains != NULL && self->domains[0] != NULL && *self->domains[0] != '\0')
+    return g_ascii_strdown (self->domains[0], -1);
+  /* The address clients connect to names the server well enough. */
+  uri = g_uri_parse (self->listen[0], G_URI_FLAGS_NONE, NULL);
+  host = uri ? g_uri_get_host (uri) : NULL;
+  if (host == NULL || g_str_equal (host, "0.0.0.0") || g_str_equal (host, "::"))
+    return g_strdup (g_get_host_name ());
+  return g_strdup (host);
+}
+
+guint
+sws_config_get_nonce_lifetime (SwsConfig *self)
+{
+  return self->nonce_lifetime;
+}
+
+const SwsDigestAlgorithm *
+sws_config_get_auth_algorithms (SwsConfig *self)
+{
+  return self->algorithms;
 }

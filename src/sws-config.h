@@ -3,6 +3,8 @@
 
 #include <glib-object.h>
 
+#include "sip/sws-sip-digest.h"
+
 G_BEGIN_DECLS
 
 #define SWS_TYPE_CONFIG (sws_config_get_type ())
@@ -29,7 +31,7 @@ gboolean     sws_config_validate            (SwsConfig   *self,
                                              GError     **error);
 
 /* Take over the settings of `other` that apply while running (domains,
- * registrar limits, keepalive, connection limits, log level); the listen
+ * registrar limits, keepalive, connection limits, log level, [auth]); the listen
  * addresses only change on restart. Used by reload. */
 void         sws_config_update_from         (SwsConfig *self,
                                              SwsConfig *other);
@@ -77,6 +79,16 @@ const char  *sws_config_get_http_token      (SwsConfig *self);
 const char  *sws_config_get_http_metrics_token (SwsConfig *self);
 gboolean     sws_config_get_http_public_metrics (SwsConfig *self);
 gboolean     sws_config_get_http_trust_loopback (SwsConfig *self);
+/* [auth]: the users file (absolute), or NULL when there is no [auth]. */
+const char  *sws_config_get_users_file      (SwsConfig *self);
+/* The realm of challenges: realm=, else the first of domains=, else the
+ * host of the first listen URI. */
+char        *sws_config_dup_realm           (SwsConfig *self);
+/* Seconds a nonce is good for (default 300). */
+guint        sws_config_get_nonce_lifetime  (SwsConfig *self);
+/* The algorithms to challenge with, preferred first, ending with
+ * SWS_DIGEST_ALGORITHM_UNKNOWN (default MD5, SHA-256). */
+const SwsDigestAlgorithm *sws_config_get_auth_algorithms (SwsConfig *self);
 
 /* Is this listen URI's host a loopback address (127.0.0.0/8, ::1,
  * "localhost")? */

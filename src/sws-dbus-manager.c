@@ -39,6 +39,7 @@ enum {
   PROP_PARSE_ERRORS,
   PROP_REJECTED_CONNECTIONS,
   PROP_RATE_LIMITED,
+  PROP_AUTH_FAILURES,
   N_PROPS
 };
 
@@ -88,6 +89,9 @@ sws_dbus_manager_impl_get_property (GObject    *object,
       break;
     case PROP_RATE_LIMITED:
       g_value_set_uint64 (value, sws_server_get_rate_limited (server));
+      break;
+    case PROP_AUTH_FAILURES:
+      g_value_set_uint64 (value, sws_server_get_auth_failures (server));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -169,6 +173,7 @@ sws_dbus_manager_impl_class_init (SwsDbusManagerImplClass *klass)
   g_object_class_override_property (object_class, PROP_REJECTED_CONNECTIONS,
                                     "rejected-connections");
   g_object_class_override_property (object_class, PROP_RATE_LIMITED, "rate-limited");
+  g_object_class_override_property (object_class, PROP_AUTH_FAILURES, "auth-failures");
 
   wrapped_vtable = *parent->get_vtable (NULL);
   generated_set_property = wrapped_vtable.set_property;

@@ -220,6 +220,9 @@ sws_http_metrics_render (SwsServer *server,
   family (out, "sipws_sip_rate_limited_total", "counter",
           "SIP requests refused with 503 by the per-address rate limit.");
   sample (out, "sipws_sip_rate_limited_total", NULL, sws_server_get_rate_limited (server));
+  family (out, "sipws_auth_failures_total", "counter",
+          "Digest credentials that were wrong (password, user, nonce).");
+  sample (out, "sipws_auth_failures_total", NULL, sws_server_get_auth_failures (server));
   family (out, "sipws_sip_parse_errors_total", "counter",
           "SIP messages that were malformed (answered with an error or dropped).");
   sample (out, "sipws_sip_parse_errors_total", NULL, sws_server_get_parse_errors (server));

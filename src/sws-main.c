@@ -135,6 +135,9 @@ reload (gpointer   user_data,
 
   if (!load_config (d, fresh, error))
     return FALSE;
+  /* The users file too: a broken one keeps the running users. */
+  if (!sws_server_configure_auth (d->server, fresh, error))
+    return FALSE;
   sws_config_update_from (d->config, fresh);
   sws_server_config_changed (d->server);
   apply_log_level (d->config);

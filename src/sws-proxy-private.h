@@ -19,6 +19,7 @@ struct _SwsProxy
   SwsRegistrar *registrar;
   SwsTimerHeap *timers;          /* unowned, outlives us */
   char *local;                   /* "host:port" for Via and Record-Route */
+  char *auth_realm;              /* [auth] realm, NULL without */
   GHashTable *server_txns;       /* key -> ServerTxn */
   GHashTable *client_txns;       /* branch -> ClientTxn */
   GHashTable *flows;             /* flow id -> SwsConnection (unowned) */

@@ -382,6 +382,7 @@ sws_proxy_forward_branch (SwsProxy        *self,
   edits.pop_routes = pop_routes;
   edits.pop_last_route = pop_last_route;
   edits.max_forwards = request->max_forwards < 0 ? 70 : request->max_forwards - 1;
+  edits.consumed_realm = self->auth_realm;
   bytes = sws_sip_forward_request (request, &edits);
 
   /* Keep the forwarded request for CANCEL and ACK (§9.1, §17.1.1.3). It

@@ -56,6 +56,7 @@ sws_proxy_finalize (GObject *object)
   SwsProxy *self = SWS_PROXY (object);
 
   g_free (self->local);
+  g_free (self->auth_realm);
   if (self->key_scratch != NULL)
     g_string_free (self->key_scratch, TRUE);
 
@@ -317,6 +318,29 @@ preprocess_routes (SwsProxy      *self,
     }
   info->pop_routes = n;
   return TRUE;
+}
+
+void
+sws_proxy_set_auth_realm (SwsProxy   *self,
+                          const char *realm)
+{
+  g_free (self->auth_realm);
+  self->auth_realm = g_strdup (realm);
+}
+
+gboolean
+sws_proxy_is_dialog_route (SwsProxy      *self,
+                           SwsConnection *connection,
+                           SwsSipMessage *request)
+{
+  guint64 id = sws_connection_get_id (connection);
+  RouteInfo info;
+
+  /* Only inside a dialog (§12.2: To has a tag), and only the two flows
+   * the route was made for may use it. */
+  return SWS_STR_IS_SET (request->to.tag) &&
+         preprocess_routes (self, request, &info, NULL) && info.have_flows &&
+         (id == info.flow_a || id == info.flow_b);
 }
 
 /* §16.3 step 4: our Via with the branch we would compute now means the

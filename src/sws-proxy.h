@@ -36,6 +36,18 @@ void      sws_proxy_handle_response    (SwsProxy      *self,
                                         SwsConnection *connection,
                                         SwsSipMessage *response);
 
+/* The realm whose Proxy-Authorization values are taken off forwarded
+ * requests (RFC 3261 §22.3), or NULL without [auth]. */
+void      sws_proxy_set_auth_realm     (SwsProxy   *self,
+                                        const char *realm);
+
+/* Is `request` in a dialog (To has a tag), and does it follow the signed
+ * Record-Route of that dialog between `connection` and another flow
+ * (RFC 3261 §16.4)? Such requests need no credentials of their own. */
+gboolean  sws_proxy_is_dialog_route    (SwsProxy      *self,
+                                        SwsConnection *connection,
+                                        SwsSipMessage *request);
+
 void      sws_proxy_connection_opened  (SwsProxy      *self,
                                         SwsConnection *connection);
 /* Calls on this flow end: the other party gets a BYE (or the caller its

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "sip/sws-sip-writer.h"
+#include "sws-auth.h"
 #include "sws-proxy.h"
 #include "sws-rate-limiter.h"
 #include "sws-server.h"
@@ -23,6 +24,7 @@ struct _SwsServer
   SwsTransport *transport;
   SwsRegistrar *registrar;
   SwsProxy *proxy;
+  SwsAuth *auth;
   SwsTimerHeap *timers;
   GSource *timer_source;
 
@@ -112,6 +114,7 @@ sws_server_dispose (GObject *object)
    * heap must outlive the proxy and the registrar. */
   g_clear_object (&self->proxy);
   g_clear_object (&self->registrar);
+  g_clear_object (&self->auth);
   if (self->timer_source != NULL)
     {
       g_source_destroy (self->timer_source);
@@ -175,6 +178,7 @@ sws_server_new (SwsConfig *config)
   self->timers = sws_timer_heap_new ();
   self->registrar = sws_registrar_new (config, self->timers);
   self->proxy = sws_proxy_new (config, self->registrar, self->timers);
+  self->auth = sws_auth_new (self->timers);
   self->transport = sws_transport_new (config, on_transport_message, self);
   g_signal_connect (self->transport, "connection-opened",
                     G_CALLBACK (on_connection_opened), self);
@@ -282,6 +286,30 @@ handle_options (SwsServer     *self,
               "Supported: path, outbound\r\n");
 }
 
+/* With [auth], a request goes on only with the credentials of the user
+ * it claims to come from; otherwise it is answered here (401, 407, 403). */
+static gboolean
+authorize (SwsServer     *self,
+           SwsConnection *connection,
+           SwsSipMessage *request)
+{
+  g_autoptr(GBytes) response = NULL;
+  gboolean uas = is_for_server (request);
+
+  /* §22.1: ACK and CANCEL cannot be resubmitted with credentials. A
+   * request that follows the signed Record-Route of a dialog belongs to
+   * a dialog whose INVITE was authorized. */
+  if (!sws_auth_is_enabled (self->auth) ||
+      request->method == SWS_METHOD_ACK || request->method == SWS_METHOD_CANCEL ||
+      (!uas && sws_proxy_is_dialog_route (self->proxy, connection, request)))
+    return TRUE;
+  if (sws_auth_check (self->auth, request, uas ? SWS_AUTH_ROLE_UAS : SWS_AUTH_ROLE_PROXY,
+                      NULL, &response))
+    return TRUE;
+  send_bytes (self, connection, response);
+  return FALSE;
+}
+
 static void
 handle_request (SwsServer     *self,
                 SwsConnection *connection,
@@ -326,6 +354,9 @@ handle_request (SwsServer     *self,
                   "Allow: " SWS_ALLOWED_METHODS "\r\n");
       return;
     }
+
+  if (!authorize (self, connection, request))
+    return;
 
   if (is_for_server (request))
     {
@@ -519,7 +550,8 @@ sws_server_start (SwsServer  *self,
 {
   g_return_val_if_fail (SWS_IS_SERVER (self), FALSE);
 
-  if (!sws_transport_start (self->transport, error))
+  if (!sws_server_configure_auth (self, self->config, error) ||
+      !sws_transport_start (self->transport, error))
     return FALSE;
   set_local_address (self);
   return TRUE;
@@ -550,6 +582,35 @@ sws_server_adopt_connection (SwsServer     *self,
 {
   g_signal_connect (connection, "closed", G_CALLBACK (on_adopted_closed), self);
   sws_proxy_connection_opened (self->proxy, connection);
+}
+
+gboolean
+sws_server_configure_auth (SwsServer  *self,
+                           SwsConfig  *config,
+                           GError    **error)
+{
+  g_autofree char *realm = sws_config_dup_realm (config);
+
+  g_return_val_if_fail (SWS_IS_SERVER (self), FALSE);
+
+  if (!sws_auth_configure (self->auth, sws_config_get_users_file (config), realm,
+                           sws_config_get_nonce_lifetime (config),
+                           sws_config_get_auth_algorithms (config), error))
+    return FALSE;
+  sws_proxy_set_auth_realm (self->proxy, sws_auth_is_enabled (self->auth) ? realm : NULL);
+  return TRUE;
+}
+
+SwsAuth *
+sws_server_get_auth (SwsServer *self)
+{
+  return self->auth;
+}
+
+guint64
+sws_server_get_auth_failures (SwsServer *self)
+{
+  return sws_auth_get_failures (self->auth);
 }
 
 guint

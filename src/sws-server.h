@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "sws-auth.h"
 #include "sws-config.h"
 #include "sws-connection.h"
 #include "sws-proxy.h"
@@ -22,6 +23,11 @@ G_DECLARE_FINAL_TYPE (SwsServer, sws_server, SWS, SERVER, GObject)
 SwsServer     *sws_server_new            (SwsConfig *config);
 /* Bind the listeners and start serving. */
 gboolean       sws_server_start          (SwsServer  *self,
+                                          GError    **error);
+/* Take the [auth] settings of `config` and read its users file (start
+ * and reload). On error the running users, realm and lifetime stay. */
+gboolean       sws_server_configure_auth (SwsServer  *self,
+                                          SwsConfig  *config,
                                           GError    **error);
 /* Close every flow with 1001; the daemon quits once they are gone. */
 void           sws_server_stop           (SwsServer *self);
@@ -62,5 +68,8 @@ void           sws_server_get_sip_stats         (SwsServer   *self,
                                                  SwsSipStats *received,
                                                  SwsSipStats *sent);
 gint64         sws_server_get_start_time        (SwsServer *self);
+SwsAuth       *sws_server_get_auth              (SwsServer *self);
+/* Credentials refused for a wrong password or an unknown user. */
+guint64        sws_server_get_auth_failures     (SwsServer *self);
 
 G_END_DECLS

@@ -270,7 +270,8 @@ host_is_loopback (const char *host)
  * no allowed-origins configured, only pages of this machine, of the
  * server's own addresses and of its domains may; clients that are not
  * browsers send no Origin and are not concerned. "null" (sandboxed or
- * file: pages) is refused: any site can produce it. */
+ * file: pages) is refused: any site can produce it. With [auth] and no
+ * list, every origin may. */
 static gboolean
 origin_allowed (SwsTransport       *self,
                 SoupMessageHeaders *req)
@@ -283,6 +284,10 @@ origin_allowed (SwsTransport       *self,
   const char *host;
 
   if (origin == NULL)
+    return TRUE;
+  /* With Digest authentication a page gets nowhere without a password,
+   * wherever it comes from: web softphones are served from anywhere. */
+  if (allowed == NULL && sws_config_get_users_file (self->config) != NULL)
     return TRUE;
   if (allowed != NULL)
     {

@@ -6,6 +6,7 @@
  * to end, browser to browser).
  */
 
+#include "sws-sip-digest.h"
 #include "sws-sip-forward.h"
 #include "sws-sip-private.h"
 #include "sws-sip-writer.h"
@@ -68,6 +69,18 @@ append_values (GString         *s,
     }
   if (any)
     g_string_append_len (s, "\r\n", 2);
+}
+
+/* Credentials for `realm`, which the next hop has no use for: keeping
+ * them would hand the callee material to guess the caller's password by. */
+static gboolean
+is_consumed (const SwsHeader *h,
+             const char      *realm)
+{
+  g_auto(SwsDigestCredentials) creds = { 0 };
+
+  return realm != NULL && sws_digest_credentials_parse (h->value, &creds, NULL) &&
+         g_str_equal (creds.realm, realm);
 }
 
 GBytes *
@@ -134,6 +147,10 @@ sws_sip_forward_request (const SwsSipMessage   *request,
           break;
         case SWS_HDR_CONTENT_LENGTH:
           /* rewritten below from the body we actually copy */
+          break;
+        case SWS_HDR_PROXY_AUTHORIZATION:
+          if (!is_consumed (h, edits->consumed_realm))
+            append_line (s, h->name, h->value);
           break;
         case SWS_HDR_OTHER:
         default:

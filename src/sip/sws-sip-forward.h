@@ -15,6 +15,8 @@ typedef struct {
   guint pop_routes;          /* drop this many Route values from the top (§16.4) */
   gboolean pop_last_route;   /* drop the last Route value (strict routing, §16.4) */
   int max_forwards;          /* new Max-Forwards; the header is added if absent */
+  const char *consumed_realm; /* drop Proxy-Authorization of this Digest realm
+                               * (§22.3: the proxy consumes its own), or NULL */
 } SwsForwardEdits;
 
 /* The request with the edits applied (§16.6 steps 2–8). Route values are

@@ -153,7 +153,7 @@ test_ctl_commands (void)
       if (strstr (man, entry) == NULL && strstr (man, entry_arg) == NULL)
         g_error ("sipwsctl(1) does not document the command %s", words[0]);
     }
-  g_assert_cmpuint (seen, ==, 8);
+  g_assert_cmpuint (seen, ==, 9);
   g_assert_nonnull (strstr (man, "--json"));
 }
 

@@ -10,6 +10,7 @@ sws_test_server_new (const char *config_text)
   g_autoptr(SwsConfig) config = sws_config_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
+  SwsServer *server;
   int fd;
 
   /* GTest shows debug output; the server's per-message lines drown the
@@ -25,7 +26,11 @@ sws_test_server_new (const char *config_text)
   g_assert_no_error (error);
   g_assert_true (sws_config_validate (config, &error));
   g_unlink (path);
-  return sws_server_new (config);
+  server = sws_server_new (config);
+  /* What sws_server_start() does first, without listening. */
+  g_assert_true (sws_server_configure_auth (server, config, &error));
+  g_assert_no_error (error);
+  return server;
 }
 
 char *

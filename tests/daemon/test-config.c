@@ -79,7 +79,6 @@ test_refusals (void)
     { "[registrar]\nmin-expires=700\n", "min-expires" },
     { "[registrar]\nmax-contacts=lots\n", "max-contacts" },
     { "[server]\nallow-unauthenticated=perhaps\n", "allow-unauthenticated" },
-    { "[auth]\nrealm=example.com\n", "[auth]" },
     { "[http]\ntoken=short\n", "[http] token is too short" },
     { "[server]\nallowed-origins=https://ok.example;https://bad.example/path\n", "allowed-origins" },
     { "[server]\nallowed-origins=phone.example.com\n", "allowed-origins" },
@@ -92,6 +91,8 @@ test_refusals (void)
     { "[http]\nmetrics-token=0123456789abcdef\"\n", "[http] metrics-token may only" },
     { "[http]\npublic-metrics=sometimes\n", "[http] public-metrics" },
     { "[http]\ntrust-loopback=1x\n", "[http] trust-loopback" },
+    { "[auth]\nrealm=example.com\n", "[auth] needs users-file" },
+    { "[auth]\nusers-file=\n", "[auth] needs users-file" },
     { "not a key file", "" },
   };
 
@@ -186,6 +187,82 @@ test_public_allowed (void)
 }
 
 static void
+test_auth (void)
+{
+  g_autoptr(GError) error = NULL;
+  struct {
+    const char *text;
+    const char *realm;
+  } realms[] = {
+    { "[auth]\nusers-file=/u\nrealm= My Realm \n", "My Realm" },
+    { "[server]\ndomains=Example.COM;example.org\n[auth]\nusers-file=/u\n", "example.com" },
+    { "[server]\nlisten=ws://127.0.0.2:5066\n[auth]\nusers-file=/u\n", "127.0.0.2" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (realms); i++)
+    {
+      g_autoptr(SwsConfig) config = sws_config_new ();
+      g_autofree char *realm = NULL;
+
+      g_assert_true (load_text (config, realms[i].text, &error));
+      g_assert_no_error (error);
+      realm = sws_config_dup_realm (config);
+      g_assert_cmpstr (realm, ==, realms[i].realm);
+      g_assert_cmpstr (sws_config_get_users_file (config), ==, "/u");
+      g_assert_cmpuint (sws_config_get_nonce_lifetime (config), ==, 300);
+    }
+
+  {
+    /* [auth] is what makes a public address acceptable */
+    g_autoptr(SwsConfig) config = sws_config_new ();
+
+    g_assert_true (load_text (config, "[server]\nlisten=ws://0.0.0.0:5066\n"
+                                      "[auth]\nusers-file=/u\nnonce-lifetime=60\n", &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (sws_config_get_nonce_lifetime (config), ==, 60);
+    /* default: MD5 first for the browser clients, then SHA-256 */
+    g_assert_cmpint (sws_config_get_auth_algorithms (config)[0], ==, SWS_DIGEST_ALGORITHM_MD5);
+    g_assert_cmpint (sws_config_get_auth_algorithms (config)[1], ==, SWS_DIGEST_ALGORITHM_SHA256);
+    g_assert_cmpint (sws_config_get_auth_algorithms (config)[2], ==, SWS_DIGEST_ALGORITHM_UNKNOWN);
+  }
+  {
+    g_autoptr(SwsConfig) config = sws_config_new ();
+
+    g_assert_true (load_text (config, "[auth]\nusers-file=/u\nalgorithms=md5; SHA-256\n", &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (sws_config_get_auth_algorithms (config)[0], ==, SWS_DIGEST_ALGORITHM_MD5);
+    g_assert_cmpint (sws_config_get_auth_algorithms (config)[1], ==, SWS_DIGEST_ALGORITHM_SHA256);
+  }
+  {
+    const char *bad[] = { "algorithms=SHA-512\n", "algorithms=MD5;MD5\n", "algorithms=\n" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(SwsConfig) config = sws_config_new ();
+        g_autofree char *text = g_strdup_printf ("[auth]\nusers-file=/u\n%s", bad[i]);
+
+        g_assert_false (load_text (config, text, &error));
+        g_assert_nonnull (strstr (error->message, "[auth] algorithms"));
+        g_clear_error (&error);
+      }
+  }
+  {
+    g_autoptr(SwsConfig) config = sws_config_new ();
+
+    g_assert_false (load_text (config, "[auth]\nusers-file=/u\nnonce-lifetime=0\n", &error));
+    g_assert_nonnull (strstr (error->message, "nonce-lifetime"));
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(SwsConfig) config = sws_config_new ();
+
+    /* no [auth]: no users file */
+    g_assert_true (load_text (config, "", &error));
+    g_assert_null (sws_config_get_users_file (config));
+  }
+}
+
+static void
 test_unknown_key_warns (void)
 {
   g_autoptr(SwsConfig) config = sws_config_new ();
@@ -227,6 +304,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sws/config/public-allowed", test_public_allowed);
   g_test_add_func ("/sws/config/http", test_http);
   g_test_add_func ("/sws/config/limits", test_limits);
+  g_test_add_func ("/sws/config/auth", test_auth);
   g_test_add_func ("/sws/config/unknown-key-warns", test_unknown_key_warns);
   g_test_add_func ("/sws/config/override-and-update", test_override_and_update);
 

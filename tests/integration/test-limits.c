@@ -193,6 +193,29 @@ test_origin_any (void)
   sws_test_daemon_stop (daemon);
 }
 
+/* With Digest authentication a page needs a password anyway: every
+ * origin may try. */
+static void
+test_origin_with_auth (void)
+{
+  g_autoptr(SwsTestDaemon) daemon = sws_test_daemon_new ();
+  g_autofree char *users = g_build_filename (sws_test_daemon_get_tmpdir (daemon), "users", NULL);
+  g_autofree char *ha1 = g_compute_checksum_for_string (G_CHECKSUM_MD5,
+                                                        "alice:example.com:secret", -1);
+  g_autofree char *line = g_strdup_printf ("alice:example.com:MD5:%s\n", ha1);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (users, line, -1, &error);
+  g_assert_no_error (error);
+  g_key_file_set_string (sws_test_daemon_get_config (daemon), "auth", "users-file", users);
+  g_key_file_set_string (sws_test_daemon_get_config (daemon), "auth", "realm", "example.com");
+  sws_test_daemon_start (daemon);
+  g_assert_cmpuint (handshake (daemon, "https://softphone.example.net", NULL, NULL), ==, 101);
+  /* "null" too: a file: page with the password is a client like any. */
+  g_assert_cmpuint (handshake (daemon, "null", NULL, NULL), ==, 101);
+  sws_test_daemon_stop (daemon);
+}
+
 /* ---- connections -------------------------------------------------------- */
 
 static gboolean
@@ -418,6 +441,7 @@ main (int   argc,
   g_test_add_func ("/sws/limits/origin/default", test_origin_default);
   g_test_add_func ("/sws/limits/origin/configured", test_origin_configured);
   g_test_add_func ("/sws/limits/origin/any", test_origin_any);
+  g_test_add_func ("/sws/limits/origin/with-auth", test_origin_with_auth);
   g_test_add_func ("/sws/limits/connections/per-ip", test_per_ip);
   g_test_add_func ("/sws/limits/connections/total", test_max_connections);
   g_test_add_func ("/sws/limits/rate", test_rate_limit);
