@@ -137,12 +137,11 @@ set_defaults (SwsConfig *self)
   g_clear_pointer (&self->users_file, g_free);
   g_clear_pointer (&self->realm, g_free);
   self->nonce_lifetime = 300;
-  /* MD5 first, though RFC 8760 §2.4 would put the strongest first: the
-   * browser clients this server is for (JsSIP, SIP.js) read only the
-   * first challenge and compute MD5 only. Clients that read every
-   * challenge still find SHA-256. */
-  self->algorithms[0] = SWS_DIGEST_ALGORITHM_MD5;
-  self->algorithms[1] = SWS_DIGEST_ALGORITHM_SHA256;
+  /* RFC 8760 §2.4: the strongest first. MD5 comes last, which is also
+   * what JsSIP needs: it keeps only the last challenge header and
+   * computes MD5 only (tests/e2e checks a JsSIP registration). */
+  self->algorithms[0] = SWS_DIGEST_ALGORITHM_SHA256;
+  self->algorithms[1] = SWS_DIGEST_ALGORITHM_MD5;
   self->algorithms[2] = SWS_DIGEST_ALGORITHM_UNKNOWN;
 }
 

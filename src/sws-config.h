@@ -87,7 +87,7 @@ char        *sws_config_dup_realm           (SwsConfig *self);
 /* Seconds a nonce is good for (default 300). */
 guint        sws_config_get_nonce_lifetime  (SwsConfig *self);
 /* The algorithms to challenge with, preferred first, ending with
- * SWS_DIGEST_ALGORITHM_UNKNOWN (default MD5, SHA-256). */
+ * SWS_DIGEST_ALGORITHM_UNKNOWN (default SHA-256, MD5). */
 const SwsDigestAlgorithm *sws_config_get_auth_algorithms (SwsConfig *self);
 
 /* Is this listen URI's host a loopback address (127.0.0.0/8, ::1,

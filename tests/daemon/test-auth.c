@@ -184,10 +184,10 @@ test_register_challenge (Fixture *f, gconstpointer data)
 
   g_assert_cmpuint (r->status, ==, 401);
   g_assert_cmpmem (r->reason.p, r->reason.len, "Unauthorized", 12);
-  /* MD5 first by default, for browser clients that read only the first
-   * challenge; SHA-256 offered too (RFC 8760). */
+  /* RFC 8760 §2.4: SHA-256 offered before MD5; MD5 last is also what
+   * JsSIP needs, which keeps only the last challenge. */
   first = sws_sip_message_find (r, SWS_HDR_WWW_AUTHENTICATE);
-  g_assert_nonnull (g_strstr_len (first->value.p, first->value.len, "algorithm=MD5"));
+  g_assert_nonnull (g_strstr_len (first->value.p, first->value.len, "algorithm=SHA-256"));
   get_challenge (r, SWS_HDR_WWW_AUTHENTICATE, SWS_DIGEST_ALGORITHM_SHA256, &sha);
   get_challenge (r, SWS_HDR_WWW_AUTHENTICATE, SWS_DIGEST_ALGORITHM_MD5, &md5);
   g_assert_cmpstr (sha.realm, ==, "example.com");

@@ -220,9 +220,9 @@ test_auth (void)
                                       "[auth]\nusers-file=/u\nnonce-lifetime=60\n", &error));
     g_assert_no_error (error);
     g_assert_cmpuint (sws_config_get_nonce_lifetime (config), ==, 60);
-    /* default: MD5 first for the browser clients, then SHA-256 */
-    g_assert_cmpint (sws_config_get_auth_algorithms (config)[0], ==, SWS_DIGEST_ALGORITHM_MD5);
-    g_assert_cmpint (sws_config_get_auth_algorithms (config)[1], ==, SWS_DIGEST_ALGORITHM_SHA256);
+    /* default: SHA-256 preferred (RFC 8760 §2.4), MD5 last for JsSIP */
+    g_assert_cmpint (sws_config_get_auth_algorithms (config)[0], ==, SWS_DIGEST_ALGORITHM_SHA256);
+    g_assert_cmpint (sws_config_get_auth_algorithms (config)[1], ==, SWS_DIGEST_ALGORITHM_MD5);
     g_assert_cmpint (sws_config_get_auth_algorithms (config)[2], ==, SWS_DIGEST_ALGORITHM_UNKNOWN);
   }
   {

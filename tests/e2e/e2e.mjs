@@ -30,7 +30,7 @@ const BUS_NAME = 'org.sipws.Server1';
 const ROOT = '/org/sipws/Server1';
 const CALL_ACTIVE = 4;
 const CALL_TERMINATED = 7;
-const STEPS = 14;
+const STEPS = 15;
 
 const cfg = {
   server: process.env.SWS_E2E_SERVER || '',
@@ -369,7 +369,7 @@ class Phone {
   }
 }
 
-async function openPhone(context, baseUrl, wsUri, name) {
+async function openPhone(context, baseUrl, wsUri, name, { user = name, password } = {}) {
   const page = await context.newPage();
   const phone = new Phone(name, page);
   await page.exposeBinding('sipwsReport', (_source, ev) => phone.onEvent(ev));
@@ -380,8 +380,9 @@ async function openPhone(context, baseUrl, wsUri, name) {
   });
   await page.goto(`${baseUrl}/`);
   await page.waitForFunction(() => typeof window.e2e === 'object', null, { timeout: 10000 });
-  const version = await phone.eval((o) => window.e2e.start(o), { wsUri, user: name, domain: cfg.domain });
-  diag(name, `JsSIP ${version} user agent for ${aor(name)} on ${wsUri}`);
+  const version = await phone.eval((o) => window.e2e.start(o),
+    { wsUri, user, domain: cfg.domain, password });
+  diag(name, `JsSIP ${version} user agent for ${aor(user)} on ${wsUri}`);
   return phone;
 }
 
@@ -488,6 +489,47 @@ async function expectEnded(phone, callId, originator, since, timeout = 10000) {
 function byeReceived(phone, callId, since) {
   return phone.sipReceived('a BYE', (e) => e.first.startsWith('BYE ') && e.callId === callId,
     { since, timeout: 10000 });
+}
+
+/* ---- a second daemon, with Digest authentication -------------------------- */
+
+// `sipwsctl passwd`, the password on stdin as a script would give it.
+function ctlPasswd(file, realm, user, password) {
+  return new Promise((resolve) => {
+    const child = spawn(cfg.ctl, ['passwd', '--file', file, '--realm', realm, user],
+      { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+    child.stdin.end(`${password}\n`);
+  });
+}
+
+async function startAuthDaemon(usersFile) {
+  const port = await freePort();
+  const config = path.join(sys.tmp, 'sipwsd-auth.conf');
+  fs.writeFileSync(config, `[auth]\nusers-file=${usersFile}\nrealm=${cfg.domain}\n`);
+  const uri = `ws://127.0.0.1:${port}`;
+  const env = { ...process.env, G_DEBUG: 'fatal-criticals' };
+  delete env.G_MESSAGES_DEBUG;
+  const daemon = spawn(cfg.daemon, ['--listen', uri, '--config', config, '--no-dbus', '--verbose'],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  sys.authDaemon = daemon;
+  lines(daemon.stdout, (l) => diag('sipwsd-auth', l));
+  lines(daemon.stderr, (l) => diag('sipwsd-auth', l));
+  await pollUntil('the second sipwsd to listen', () => canConnect(port), { timeout: 10000, interval: 50 });
+  return { uri, port };
+}
+
+function stopAuthDaemon() {
+  if (sys.authDaemon) {
+    sys.authDaemon.kill('SIGTERM');
+    sys.authDaemon = null;
+  }
 }
 
 /* ---- the HTTP API and status page of the daemon -------------------------- */
@@ -879,6 +921,63 @@ const steps = [
       `ConnectionCount ${conns.n}; ${ended} ended Call objects linger`;
   }],
 
+  ['with [auth]: JsSIP registers through a 401 and sends a MESSAGE through a 407; a wrong password fails', async () => {
+    const users = path.join(sys.tmp, 'users');
+    const password = 'correct horse battery';
+    for (const user of ['dave', 'erin']) {
+      const set = await ctlPasswd(users, cfg.domain, user, `${password} ${user}`);
+      if (set.code !== 0)
+        throw new Error(`sipwsctl passwd ${user}: exit ${set.code}: ${set.stderr.trim()}`);
+    }
+    const { uri, port } = await startAuthDaemon(users);
+    const pages = [];
+    try {
+      const [dave, erin] = await Promise.all(['dave', 'erin'].map((user) =>
+        openPhone(ctx.context, ctx.baseUrl, uri, user, { password: `${password} ${user}` })));
+      pages.push(dave, erin);
+      for (const p of [dave, erin]) {
+        const reg = await p.waitFor(`${p.name}'s REGISTER to end`,
+          (e) => e.type === 'ua' && (e.event === 'registered' || e.event === 'registrationFailed'));
+        if (reg.event !== 'registered')
+          throw new Error(`${p.name}'s registration failed: ${reg.cause} (status ${reg.status})`);
+      }
+      const challenge = await dave.sipReceived('the 401 to the first REGISTER',
+        (e) => e.first.startsWith('SIP/2.0 401'));
+      const mark = dave.mark();
+      const markErin = erin.mark();
+      await dave.eval(([t, x]) => window.e2e.message(t, x), [aor('erin'), 'through a 407']);
+      await dave.sipReceived('a 407 to the MESSAGE', (e) => e.first.startsWith('SIP/2.0 407'),
+        { since: mark });
+      const got = await erin.waitFor('the MESSAGE at erin', (e) => e.type === 'message',
+        { since: markErin });
+      const sent = await dave.waitFor('the answer to the MESSAGE',
+        (e) => e.type === 'messageSent' || e.type === 'messageFailed', { since: mark });
+      if (sent.type !== 'messageSent' || got.body !== 'through a 407')
+        throw new Error(`the MESSAGE: ${sent.type} ${sent.status}, received ${JSON.stringify(got.body)}`);
+
+      const mallory = await openPhone(ctx.context, ctx.baseUrl, uri, 'mallory',
+        { user: 'dave', password: 'wrong' });
+      pages.push(mallory);
+      const bad = await mallory.waitFor('the REGISTER with a wrong password to end',
+        (e) => e.type === 'ua' && (e.event === 'registered' || e.event === 'registrationFailed'));
+      if (bad.event === 'registered')
+        throw new Error('a wrong password registered');
+      const response = await fetch(`http://127.0.0.1:${port}/api/v1/status`);
+      const status = await response.json();
+      if (!(status.auth_failures >= 1) || status.registration_count !== 2)
+        throw new Error(`auth daemon: auth_failures ${status.auth_failures}, ` +
+          `registration_count ${status.registration_count}`);
+      return `dave and erin: ${challenge.first.trim()} then 200; a MESSAGE through a 407; wrong password: ` +
+        `${bad.cause} (${bad.status}); auth_failures ${status.auth_failures}`;
+    } finally {
+      for (const p of pages)
+        await p.eval(() => window.e2e.stop()).catch(() => {});
+      for (const p of pages)
+        await p.page.close().catch(() => {});
+      stopAuthDaemon();
+    }
+  }, { dbus: true }],
+
   ['the status page saw everyone go, with no JavaScript error all along', async () => {
     const page = ctx.statusPage;
     if (!page)
@@ -1020,6 +1119,7 @@ async function main() {
     if (browser)
       await browser.close().catch(() => {});
     await stopDaemon();
+    stopAuthDaemon();
     if (sys.bus)
       sys.bus.kill('SIGTERM');
     if (sys.http)
@@ -1048,6 +1148,8 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
     diag('suite', `${signal}: stopping`);
     if (sys.daemon && !sys.daemonExit)
       sys.daemon.kill('SIGKILL');
+    if (sys.authDaemon)
+      sys.authDaemon.kill('SIGKILL');
     if (sys.bus)
       sys.bus.kill('SIGTERM');
     process.exit(1);

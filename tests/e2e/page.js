@@ -155,7 +155,7 @@ function formatLogArgs(args) {
 }
 
 window.e2e = {
-  start({ wsUri, user, domain }) {
+  start({ wsUri, user, domain, password }) {
     // JsSIP's own log goes to the console, which the runner captures.
     JsSIP.debug.formatArgs = function formatArgs(args) {
       const text = `${this.namespace} ${formatLogArgs(args)}`;
@@ -170,6 +170,8 @@ window.e2e = {
       display_name: user,
       register: true,
       register_expires: 600,
+      // Digest credentials (RFC 3261 §22), for a server with [auth].
+      ...(password ? { password } : {}),
       session_timers: false,
       user_agent: `sipws-e2e JsSIP/${JsSIP.version}`,
       connection_recovery_min_interval: 2,
