@@ -25,6 +25,7 @@ struct _SwsConfig
   gboolean allow_unauthenticated;
   gboolean has_auth;
   guint keepalive_interval;
+  guint handshake_timeout;
   guint max_connections;
   guint max_connections_per_ip;
   GStrv allowed_origins;       /* NULL: the default policy */
@@ -54,7 +55,7 @@ G_DEFINE_FINAL_TYPE (SwsConfig, sws_config, G_TYPE_OBJECT)
 
 /* Keys the daemon understands, to warn about typos in a config file. */
 static const char *const server_keys[] = {
-  "listen", "domains", "allow-unauthenticated", "keepalive-interval",
+  "listen", "domains", "allow-unauthenticated", "keepalive-interval", "handshake-timeout",
   "max-connections", "max-connections-per-ip", "log-level", "allowed-origins",
   "rate-limit", "rate-limit-burst", "rate-limit-loopback", "tls-certificate", "tls-key", NULL
 };
@@ -114,6 +115,7 @@ set_defaults (SwsConfig *self)
   self->allow_unauthenticated = FALSE;
   self->has_auth = FALSE;
   self->keepalive_interval = 30;
+  self->handshake_timeout = 10;
   self->max_connections = 100000;
   self->max_connections_per_ip = 0;
   g_clear_pointer (&self->allowed_origins, g_strfreev);
@@ -503,6 +505,7 @@ load_file (SwsConfig   *self,
     }
 
   if (!read_uint (kf, "server", "keepalive-interval", 0, 3600, &self->keepalive_interval, error) ||
+      !read_uint (kf, "server", "handshake-timeout", 1, 3600, &self->handshake_timeout, error) ||
       !read_uint (kf, "server", "max-connections", 1, 10000000, &self->max_connections, error) ||
       !read_uint (kf, "server", "max-connections-per-ip", 0, 10000000, &self->max_connections_per_ip, error) ||
       !read_uint (kf, "server", "rate-limit", 0, 1000000, &self->rate_limit, error) ||
@@ -653,6 +656,7 @@ sws_config_update_from (SwsConfig *self,
   set_domains (self, g_strdupv (other->domains));
   self->allow_unauthenticated = other->allow_unauthenticated;
   self->keepalive_interval = other->keepalive_interval;
+  self->handshake_timeout = other->handshake_timeout;
   self->max_connections = other->max_connections;
   self->max_connections_per_ip = other->max_connections_per_ip;
   g_strfreev (self->allowed_origins);
@@ -882,4 +886,10 @@ const SwsDigestAlgorithm *
 sws_config_get_auth_algorithms (SwsConfig *self)
 {
   return self->algorithms;
+}
+
+guint
+sws_config_get_handshake_timeout (SwsConfig *self)
+{
+  return self->handshake_timeout;
 }

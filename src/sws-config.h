@@ -44,6 +44,9 @@ gboolean     sws_config_serves_domain       (SwsConfig  *self,
                                              gsize       host_len);
 gboolean     sws_config_get_allow_unauthenticated (SwsConfig *self);
 guint        sws_config_get_keepalive_interval    (SwsConfig *self);
+/* Seconds a connection may take to send a whole HTTP request (the
+ * WebSocket handshake, or the next request on a kept-alive connection). */
+guint        sws_config_get_handshake_timeout     (SwsConfig *self);
 guint        sws_config_get_max_connections (SwsConfig *self);
 guint        sws_config_get_max_connections_per_ip (SwsConfig *self);
 /* Origins whose pages may open a WebSocket (exact "scheme://host[:port]"

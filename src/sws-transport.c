@@ -33,6 +33,7 @@ struct _SwsTransport
   GHashTable *connections;   /* SwsConnection -> itself, owned */
   guint sweep_id;
   guint64 rejected;
+  guint64 timed_out;
   gboolean stopping;
   GHashTable *per_ip;        /* remote IP -> number of flows (GUINT_TO_POINTER) */
   gint64 last_refusal_log;   /* monotonic µs: refusals are logged once a minute */
@@ -47,6 +48,9 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/* Set on a request whose peer did not finish it in time. */
+#define TIMED_OUT_KEY "sws-request-timed-out"
 
 typedef struct
 {
@@ -414,6 +418,12 @@ on_request (SoupServer        *server,
   SwsTransport *self = user_data;
   SoupMessageHeaders *req = soup_server_message_get_request_headers (msg);
 
+  if (g_object_get_data (G_OBJECT (msg), TIMED_OUT_KEY) != NULL)
+    {
+      refuse (msg, SOUP_STATUS_REQUEST_TIMEOUT, "Request timeout\n");
+      return;
+    }
+
   if (is_upgrade (req))
     {
       handle_upgrade (self, msg);
@@ -432,6 +442,97 @@ on_request (SoupServer        *server,
             "Connect a WebSocket with the \"sip\" subprotocol to this address.\n");
   else
     refuse (msg, SOUP_STATUS_NOT_FOUND, "Not found\n");
+}
+
+/* ---- requests that never come ------------------------------------------ */
+
+/* libsoup 3.2 has no timeout of its own: a peer that connects and sends
+ * nothing, or half a request (slowloris), would keep a descriptor for
+ * ever. From the accept (or the end of the previous response) to a whole
+ * request it has handshake-timeout seconds; then its socket is shut
+ * down, which makes libsoup drop the connection. */
+#define DEADLINE_KEY "sws-request-deadline"
+#define SERVED_KEY "sws-served"
+
+typedef struct
+{
+  SwsTransport *self;
+  SoupServerMessage *msg;   /* unowned: the deadline dies with it */
+  guint source_id;
+} Deadline;
+
+static void
+deadline_free (gpointer data)
+{
+  Deadline *deadline = data;
+
+  g_clear_handle_id (&deadline->source_id, g_source_remove);
+  g_free (deadline);
+}
+
+static gboolean
+peer_hung_up (GSocket *socket)
+{
+  char byte;
+
+  return recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+static gboolean
+on_deadline (gpointer user_data)
+{
+  Deadline *deadline = user_data;
+  GSocket *socket = soup_server_message_get_socket (deadline->msg);
+
+  deadline->source_id = 0;
+  if (socket == NULL || g_socket_is_closed (socket))
+    return G_SOURCE_REMOVE;
+  /* A peer that already hung up (a port probe) is not stalling anyone,
+   * and one that was served before is an idle kept-alive connection
+   * (a browser's): both are closed without a word. */
+  if (peer_hung_up (socket) || g_object_get_data (G_OBJECT (socket), SERVED_KEY) != NULL)
+    {
+      g_socket_shutdown (socket, TRUE, TRUE, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  deadline->self->timed_out++;
+  /* libsoup may still take the half request it has for a whole one when
+   * it reads the end of the stream: it must not be served. */
+  g_object_set_data (G_OBJECT (deadline->msg), TIMED_OUT_KEY, GINT_TO_POINTER (TRUE));
+  log_refusal (deadline->self, "%s sent no whole request within %u s; closing its connection "
+               "([server] handshake-timeout)",
+               soup_server_message_get_remote_host (deadline->msg)
+                 ? soup_server_message_get_remote_host (deadline->msg) : "a peer",
+               sws_config_get_handshake_timeout (deadline->self->config));
+  g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_request_started (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  SwsTransport *self = user_data;
+  Deadline *deadline = g_new0 (Deadline, 1);
+
+  deadline->self = self;
+  deadline->msg = msg;
+  deadline->source_id = g_timeout_add_seconds (sws_config_get_handshake_timeout (self->config),
+                                               on_deadline, deadline);
+  g_object_set_data_full (G_OBJECT (msg), DEADLINE_KEY, deadline, deadline_free);
+}
+
+static void
+on_request_read (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  g_object_set_data (G_OBJECT (msg), DEADLINE_KEY, NULL);
+  if (socket != NULL)
+    g_object_set_data (G_OBJECT (socket), SERVED_KEY, GINT_TO_POINTER (TRUE));
 }
 
 /* ---- dead peers --------------------------------------------------------- */
@@ -633,6 +734,8 @@ sws_transport_start (SwsTransport  *self,
 
   self->server = soup_server_new ("server-header", "sipws/" PACKAGE_VERSION, NULL);
   soup_server_add_handler (self->server, NULL, on_request, self, NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (on_request_started), self);
+  g_signal_connect (self->server, "request-read", G_CALLBACK (on_request_read), self);
   if (uses_tls (self) && !load_certificate (self, error))
     {
       g_clear_object (&self->server);
@@ -691,7 +794,7 @@ sws_transport_get_connection_count (SwsTransport *self)
 guint64
 sws_transport_get_rejected_count (SwsTransport *self)
 {
-  return self->rejected;
+  return self->rejected + self->timed_out;
 }
 
 SoupServer *

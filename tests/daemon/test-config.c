@@ -83,6 +83,7 @@ test_refusals (void)
     { "[server]\nallowed-origins=https://ok.example;https://bad.example/path\n", "allowed-origins" },
     { "[server]\nallowed-origins=phone.example.com\n", "allowed-origins" },
     { "[server]\nrate-limit=-1\n", "rate-limit" },
+    { "[server]\nhandshake-timeout=0\n", "handshake-timeout" },
     { "[server]\nlisten=wss://127.0.0.1:5067\n", "tls-certificate" },
     { "[server]\nlisten=wss://127.0.0.1:5067\ntls-certificate=c.pem\n", "tls-key" },
     { "[server]\nrate-limit-burst=0\n", "rate-limit-burst" },

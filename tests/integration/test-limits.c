@@ -281,6 +281,60 @@ test_max_connections (void)
   sws_test_daemon_stop (daemon);
 }
 
+/* A peer that connects and sends nothing, or half a request, is closed. */
+static void
+test_handshake_timeout (void)
+{
+  g_autoptr(SwsTestDaemon) daemon = sws_test_daemon_new ();
+  g_autoptr(SwsTestClient) client = NULL;
+  const char *sent[] = { NULL, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" };
+
+  g_key_file_set_integer (sws_test_daemon_get_config (daemon), "server", "handshake-timeout", 1);
+  sws_test_daemon_start (daemon);
+  client = sws_test_client_new_for_daemon (daemon);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sent); i++)
+    {
+      g_autoptr(GSocketClient) sc = g_socket_client_new ();
+      g_autoptr(GSocketConnection) conn = NULL;
+      g_autoptr(GError) error = NULL;
+      gint64 start = g_get_monotonic_time ();
+      char buf[64];
+      gssize n;
+
+      conn = g_socket_client_connect_to_host (sc, "127.0.0.1", sws_test_daemon_get_port (daemon),
+                                              NULL, &error);
+      g_assert_no_error (error);
+      g_socket_set_timeout (g_socket_connection_get_socket (conn), 5);
+      if (sent[i] != NULL)
+        g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), sent[i],
+                                   strlen (sent[i]), NULL, NULL, &error);
+      g_assert_no_error (error);
+      /* End of stream from the server, well before our own 5 s. */
+      n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf,
+                               NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (n, ==, 0);
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
+    }
+
+  /* A WebSocket open for longer than that is not concerned, nor is an
+   * HTTP connection kept alive after a request (closed, not counted). */
+  {
+    g_autoptr(SoupSession) session = soup_session_new ();
+    g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/status",
+                                            sws_test_daemon_get_port (daemon));
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+    g_autoptr(GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+    sws_test_sleep (2500);
+  }
+  register_ok (client, "sip:alice@example.com");
+  g_assert_cmpint (manager_counter (daemon, "rejected_connections"), ==, 2);
+  sws_test_daemon_stop (daemon);
+}
+
 /* ---- request rate ------------------------------------------------------- */
 
 #define FLOOD 40
@@ -444,6 +498,7 @@ main (int   argc,
   g_test_add_func ("/sws/limits/origin/with-auth", test_origin_with_auth);
   g_test_add_func ("/sws/limits/connections/per-ip", test_per_ip);
   g_test_add_func ("/sws/limits/connections/total", test_max_connections);
+  g_test_add_func ("/sws/limits/connections/handshake-timeout", test_handshake_timeout);
   g_test_add_func ("/sws/limits/rate", test_rate_limit);
   g_test_add_func ("/sws/limits/rate/loopback-exempt", test_rate_limit_loopback_exempt);
   g_test_add_func ("/sws/limits/slow-reader", test_slow_reader);
