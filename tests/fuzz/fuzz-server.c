@@ -60,7 +60,23 @@ new_flow (Conversation *c)
   return flow;
 }
 
-/* Everything the server sends goes to a SIP peer that parses it. */
+/* The server answers a request that lacks From, To, Call-ID or CSeq with
+ * a 400 (RFC 4475 §3.1.2.4 insuf, and others): the answer copies what
+ * there is, so it lacks the same, but it carries the Via a client matches
+ * it by (§17.1.3). */
+static gboolean
+is_own_error_reply (const SwsSipMessage *msg)
+{
+  const SwsHeader *server;
+
+  if (msg == NULL || msg->is_request || msg->status < 400 ||
+      sws_sip_message_find (msg, SWS_HDR_VIA) == NULL)
+    return FALSE;
+  server = sws_sip_message_find (msg, SWS_HDR_SERVER);
+  return server != NULL && server->value.len > 6 && memcmp (server->value.p, "sipws/", 6) == 0;
+}
+
+/* Everything else the server sends goes to a SIP peer that parses it. */
 static void
 check_sent (SwsConnection *flow)
 {
@@ -77,9 +93,10 @@ check_sent (SwsConnection *flow)
         g_printerr ("---- to %s\n%.*s\n", sws_connection_get_remote_address (flow), (int) len, data);
       if (len == 2 && memcmp (data, "\r\n", 2) == 0)   /* keepalive pong */
         continue;
-      if (!sws_sip_message_parse (sent->pdata[i], &msg, &error))
-        g_error ("the server sent a message that does not parse (%d %s):\n%.*s",
-                 error->code, error->message, (int) len, data);
+      if (sws_sip_message_parse (sent->pdata[i], &msg, &error) || is_own_error_reply (msg))
+        continue;
+      g_error ("the server sent a message that does not parse (%d %s):\n%.*s",
+               error->code, error->message, (int) len, data);
     }
 }
 

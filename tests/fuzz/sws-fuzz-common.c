@@ -13,11 +13,9 @@ quiet_writer (GLogLevelFlags   log_level,
   if (!(log_level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)))
     return G_LOG_WRITER_HANDLED;
   g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
-  /* GLib stops a fatal log with SIGTRAP, which libFuzzer does not take
-   * for a crash (no input would be saved): abort instead. */
-  if (log_level & G_LOG_FLAG_FATAL)
-    abort ();
-  return G_LOG_WRITER_HANDLED;
+  /* These levels are all fatal here. GLib would stop with SIGTRAP, which
+   * libFuzzer does not take for a crash (no input would be saved). */
+  abort ();
 }
 
 void
