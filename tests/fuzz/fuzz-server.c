@@ -15,7 +15,10 @@
  * that flow, To with ";tag=fz<N>" (N: the flow's turn) when it had none,
  * as a user agent copies them into a response (RFC 3261 §8.2.6.2, §12.1.1);
  * "$V" for its Via lines only, "$I" for the lines of the last INVITE (the
- * 487 that follows a CANCEL answers the INVITE).
+ * 487 that follows a CANCEL answers the INVITE). "$R" stands for Route
+ * lines made of the Record-Route of the last message sent on the flow
+ * that had one, the route set of a dialog (§12.1.1, §12.1.2), so that
+ * in-dialog requests carry the proxy's flow token, which it signs.
  * Randomness is seeded per input, so tags and branches repeat too.
  *
  * The server is new for every input (a default SwsConfig, no sockets),
@@ -116,7 +119,6 @@ static void
 append_response_lines (GString *out, SwsConnection *flow, guint i, char what)
 {
   gboolean via_only = what == 'V';
-
   GPtrArray *sent = sws_fake_connection_sent (SWS_FAKE_CONNECTION (flow));
 
   for (guint k = sent->len; k > 0; k--)
@@ -155,11 +157,49 @@ append_response_lines (GString *out, SwsConnection *flow, guint i, char what)
     }
 }
 
+/* Route lines from the Record-Route of the last message sent on `flow`
+ * that had one: reversed when it was a response (the caller's view), in
+ * order when a request (the callee's). */
+static void
+append_route_set (GString *out, SwsConnection *flow)
+{
+  GPtrArray *sent = sws_fake_connection_sent (SWS_FAKE_CONNECTION (flow));
+
+  for (guint k = sent->len; k > 0; k--)
+    {
+      g_autoptr(SwsSipMessage) msg = NULL;
+      g_autoptr(GPtrArray) values = NULL;
+      SwsValueIter iter;
+      SwsStr value;
+
+      if (!sws_sip_message_parse (sent->pdata[k - 1], &msg, NULL) ||
+          sws_sip_message_find (msg, SWS_HDR_RECORD_ROUTE) == NULL)
+        continue;
+      values = g_ptr_array_new ();
+      sws_value_iter_init (&iter, msg, SWS_HDR_RECORD_ROUTE);
+      while (sws_value_iter_next (&iter, &value))
+        {
+          g_autofree char *line = g_strdup_printf ("Route: %.*s\r\n", (int) value.len, value.p);
+
+          if (msg->is_request)
+            g_string_append (out, line);
+          else
+            g_ptr_array_insert (values, 0, g_steal_pointer (&line));
+        }
+      for (guint v = 0; v < values->len; v++)
+        {
+          g_string_append (out, values->pdata[v]);
+          g_free (values->pdata[v]);
+        }
+      return;
+    }
+}
+
 static const char *
 find_placeholder (const char *p, const char *end)
 {
   for (const char *at = p; (at = memchr (at, '$', (gsize) (end - at))) != NULL; at++)
-    if (at + 1 < end && (at[1] == 'H' || at[1] == 'V' || at[1] == 'I'))
+    if (at + 1 < end && strchr ("HVIR", at[1]) != NULL && at[1] != '\0')
       return at;
   return NULL;
 }
@@ -176,7 +216,10 @@ expand (Conversation *c, guint i, const char *p, gsize len)
   while (at != NULL)
     {
       g_string_append_len (out, p, at - p);
-      append_response_lines (out, c->flows[i], i, at[1]);
+      if (at[1] == 'R')
+        append_route_set (out, c->flows[i]);
+      else
+        append_response_lines (out, c->flows[i], i, at[1]);
       p = at + 2;
       at = find_placeholder (p, end);
     }
