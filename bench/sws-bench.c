@@ -168,7 +168,7 @@ parse_options (SbOptions  *o,
   gint64 min_ok = 0;
   double duration = 10, warmup = 2, hold = 10, timeout = 5, setup_timeout = 120;
   g_autofree char *source = NULL;
-  char *ready_file = NULL, *label = NULL, *spawn_log = NULL;
+  g_autofree char *ready_file = NULL, *label = NULL, *spawn_log = NULL;
   const GOptionEntry entries[] = {
     { "url", 'u', 0, G_OPTION_ARG_STRING, &url, "Server, ws://127.x.x.x:PORT[/path]", "URL" },
     { "mode", 'm', 0, G_OPTION_ARG_STRING, &mode, "register, call, hold or startup", "MODE" },
@@ -259,9 +259,9 @@ parse_options (SbOptions  *o,
   o->setup_timeout = setup_timeout;
   o->min_ok = (unsigned long long) MAX (min_ok, 0);
   o->trace = (unsigned) MAX (trace, 0);
-  o->ready_file = ready_file;
-  o->label = label;
-  o->spawn_log = spawn_log;
+  o->ready_file = g_steal_pointer (&ready_file);
+  o->label = g_steal_pointer (&label);
+  o->spawn_log = g_steal_pointer (&spawn_log);
   g_strlcpy (o->domain, domain ? domain : "bench.invalid", sizeof o->domain);
   if (rest != NULL && rest[0] != NULL)
     o->spawn_argv = g_steal_pointer (&rest);
@@ -743,13 +743,22 @@ main (int   argc,
   sigaction (SIGTERM, &sa, NULL);
 
   if (opts.mode == SB_MODE_STARTUP)
-    return sb_run_startup (&opts);
-
-  raise_fd_limit (&opts);
-  if (opts.spawn_argv != NULL && (spawned = spawn_server (&opts)) < 0)
-    return 1;
-  status = run (&opts);
-  sb_stop_server (spawned);
+    status = sb_run_startup (&opts);
+  else
+    {
+      raise_fd_limit (&opts);
+      if (opts.spawn_argv != NULL && (spawned = spawn_server (&opts)) < 0)
+        status = 1;
+      else
+        {
+          status = run (&opts);
+          sb_stop_server (spawned);
+        }
+    }
+  /* freed so that a leak check (tools/asan) sees nothing left */
+  g_free (opts.ready_file);
+  g_free (opts.label);
+  g_free (opts.spawn_log);
   g_strfreev (opts.spawn_argv);
   return status;
 }

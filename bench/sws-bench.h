@@ -89,9 +89,9 @@ typedef struct
   double setup_timeout;
   pid_t pids[SB_MAX_PIDS];
   unsigned n_pids;
-  const char *ready_file;
-  const char *label;
-  const char *spawn_log;
+  char *ready_file;             /* the three strings: owned */
+  char *label;
+  char *spawn_log;
   char **spawn_argv;            /* server command, "@PORT@" replaced */
   unsigned long long min_ok;
   unsigned trace;               /* print the first N SIP messages each way */

@@ -459,6 +459,20 @@ sws_proxy_hangup_early (SwsProxy  *self,
 
 /* ---- responses ---------------------------------------------------------- */
 
+/* Is there a well-formed Via below ours, for the response to go back by? */
+static gboolean
+has_via_below_ours (const SwsSipMessage *response)
+{
+  SwsValueIter iter;
+  SwsStr value;
+  SwsVia via;
+
+  sws_value_iter_init (&iter, response, SWS_HDR_VIA);
+  return sws_value_iter_next (&iter, NULL) &&
+         sws_value_iter_next (&iter, &value) &&
+         sws_via_parse (value, &via, NULL);
+}
+
 void
 sws_proxy_handle_response (SwsProxy      *self,
                            SwsConnection *connection,
@@ -487,6 +501,17 @@ sws_proxy_handle_response (SwsProxy      *self,
     return;
 
   st = ct->server;
+  /* §16.7 step 3: with our Via gone, nothing would be left to route the
+   * response by (a callee that copied the Via of our CANCEL into its 487
+   * did this): it is not forwarded, and does not count; the branch ends
+   * by its timer. Forwarded, it would reach the caller as an unparsable
+   * message. */
+  if (st != NULL && !has_via_below_ours (response))
+    {
+      g_debug ("response %u for %s has no Via to forward it by, dropped",
+               response->status, key);
+      return;
+    }
   if (response->status < 200)
     {
       if (ct->status < 100)

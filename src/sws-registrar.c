@@ -722,6 +722,12 @@ sws_registrar_handle_register (SwsRegistrar  *self,
     {
       ContactUpdate *cu = &updates[i];
 
+      /* §10.3 step 7 takes the Contacts in order: look the binding up
+       * again rather than trust the check above, for an earlier Contact
+       * of this request may have removed it (freed) or added it (the
+       * same URI, or instance and reg-id, listed twice). */
+      cu->existing = NULL;
+      find_existing (find_aor (self, key), cu);
       if (cu->existing != NULL)
         {
           gboolean by_instance = SWS_STR_IS_SET (cu->instance) && cu->reg_id != 0;

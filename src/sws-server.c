@@ -625,6 +625,13 @@ sws_server_run_timers (SwsServer *self)
   sws_timer_heap_run (self->timers, g_get_monotonic_time ());
 }
 
+void
+sws_server_run_timers_at (SwsServer *self,
+                          gint64     now)
+{
+  sws_timer_heap_run (self->timers, now);
+}
+
 SwsConfig *
 sws_server_get_config (SwsServer *self)
 {

@@ -8,6 +8,7 @@
 #   SWS_BUILD_DIR   build directory (default: build/ in the source tree)
 #   SWS_JOBS        parallel compile jobs (default: 2, the size of our machines)
 #   SWS_NO_INSTALL  set to 1 to never call apt-get or npm
+#   SWS_FUZZ_DEPS   1 to install clang and libFuzzer (tools/fuzz sets it)
 #   SWS_E2E_DEPS    1 to install what the e2e suite needs (Chromium, node, the
 #                   packages of tests/e2e/package-lock.json); default 1 for
 #                   tools/test, 0 for tools/run
@@ -53,6 +54,13 @@ SWS_E2E_DEB_PACKAGES=(
   util-linux
 )
 
+# libFuzzer (tools/fuzz): clang and the runtime that holds libFuzzer and
+# the sanitizers for it, installed only when fuzzing (SWS_FUZZ_DEPS=1).
+SWS_FUZZ_DEB_PACKAGES=(
+  clang
+  libclang-rt-14-dev
+)
+
 sws_log() {
   printf '%s: %s\n' "$(basename "$0")" "$*" >&2
 }
@@ -69,6 +77,9 @@ sws_wanted_packages() {
     printf '%s\n' "${SWS_E2E_DEB_PACKAGES[@]}"
     command -v node >/dev/null 2>&1 || printf '%s\n' nodejs
     command -v npm >/dev/null 2>&1 || printf '%s\n' npm
+  fi
+  if [ "${SWS_FUZZ_DEPS:-0}" = 1 ]; then
+    printf '%s\n' "${SWS_FUZZ_DEB_PACKAGES[@]}"
   fi
 }
 
