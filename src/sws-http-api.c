@@ -247,7 +247,7 @@ static JsonNode *
 registration_json (SwsRegistration *reg)
 {
   g_autofree char *path = sws_dbus_registration_path (reg);
-  g_autoptr(GVariant) props = g_variant_ref_sink (sws_dbus_registration_properties (reg));
+  g_autoptr(GVariant) props = sws_dbus_registration_properties (reg);
 
   return sws_json_object_from_properties (path, props);
 }
@@ -256,7 +256,7 @@ static JsonNode *
 call_json (SwsCall *call)
 {
   g_autofree char *path = sws_dbus_call_path (call);
-  g_autoptr(GVariant) props = g_variant_ref_sink (sws_dbus_call_properties (call));
+  g_autoptr(GVariant) props = sws_dbus_call_properties (call);
 
   return sws_json_object_from_properties (path, props);
 }
@@ -342,7 +342,7 @@ static void
 serve_status (SwsHttpApi        *self,
               SoupServerMessage *msg)
 {
-  g_autoptr(GVariant) props = g_variant_ref_sink (sws_dbus_manager_properties (self->server));
+  g_autoptr(GVariant) props = sws_dbus_manager_properties (self->server);
   g_autoptr(JsonNode) node = sws_json_object_from_properties (ROOT_PATH, props);
 
   reply_json (msg, SOUP_STATUS_OK, node);

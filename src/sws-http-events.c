@@ -183,7 +183,7 @@ on_registration_added (SwsRegistrar    *registrar,
   if (self->streams->len == 0)
     return;
   path = sws_dbus_registration_path (reg);
-  properties = g_variant_ref_sink (sws_dbus_registration_properties (reg));
+  properties = sws_dbus_registration_properties (reg);
   emit_event (self, "registered", path, properties, NULL);
 }
 
@@ -201,7 +201,7 @@ on_registration_removed (SwsRegistrar    *registrar,
   if (self->streams->len == 0)
     return;
   path = sws_dbus_registration_path (reg);
-  properties = g_variant_ref_sink (sws_dbus_registration_properties (reg));
+  properties = sws_dbus_registration_properties (reg);
   fields = json_object_new ();
   json_object_set_string_member (fields, "reason", sws_json_removed_reason_name (reason));
   emit_event (self, "unregistered", path, properties, fields);
@@ -214,7 +214,7 @@ emit_call_event (SwsHttpEvents *self,
                  JsonObject    *fields)
 {
   g_autofree char *path = sws_dbus_call_path (call);
-  g_autoptr(GVariant) properties = g_variant_ref_sink (sws_dbus_call_properties (call));
+  g_autoptr(GVariant) properties = sws_dbus_call_properties (call);
 
   emit_event (self, event, path, properties, fields);
 }

@@ -344,6 +344,7 @@ test_challenge (void)
   g_autoptr(GString) line = g_string_new (NULL);
   g_auto(SwsDigestChallenge) ch = { 0 };
   g_auto(SwsDigestChallenge) stale = { 0 };
+  g_auto(SwsDigestChallenge) bad = { 0 };
   g_autoptr(GError) error = NULL;
 
   sws_digest_append_challenge (line, "WWW-Authenticate", SWS_DIGEST_ALGORITHM_SHA256,
@@ -371,7 +372,7 @@ test_challenge (void)
   g_assert_cmpstr (stale.opaque, ==, "op");
   g_assert_cmpint (stale.algorithm, ==, SWS_DIGEST_ALGORITHM_MD5);
 
-  g_assert_false (sws_digest_challenge_parse (sws_str_c ("Digest nonce=\"n\""), &ch, &error));
+  g_assert_false (sws_digest_challenge_parse (sws_str_c ("Digest nonce=\"n\""), &bad, &error));
   g_assert_error (error, SWS_SIP_ERROR, 400);
   g_assert_nonnull (strstr (error->message, "no realm"));
 }
