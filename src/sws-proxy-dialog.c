@@ -116,7 +116,17 @@ contact_uri (SwsSipMessage *msg)
 
   sws_value_iter_init (&iter, msg, SWS_HDR_CONTACT);
   if (sws_value_iter_next (&iter, &value) && sws_name_addr_parse (value, FALSE, &na, NULL))
-    return sws_str_dup (na.uri_text);
+    {
+      SwsStr uri = na.uri_text;
+
+      /* The target of the BYEs we send: a Request-URI has no headers
+       * part (RFC 3261 §19.1.5, RFC 4475 escruri), nor has a dialog's
+       * Contact (§19.1.1, Table 1). A peer that sent one anyway would
+       * leave us with a BYE that does not parse, and its call up. */
+      if (SWS_STR_IS_SET (na.uri.headers))
+        uri.len = (gsize) (na.uri.headers.p - 1 - uri.p);
+      return sws_str_dup (uri);
+    }
   return NULL;
 }
 

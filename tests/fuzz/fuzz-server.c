@@ -7,10 +7,10 @@
  * flows' lives too:
  *
  *   !close    the flow whose turn it is closes; a new flow takes its place
- *   !timers   time jumps ahead: every timer due within the hour fires
+ *   !timers   time jumps ahead by hours: every pending timer fires
  *
- * and two placeholders let it answer what the proxy sent, whose branch
- * it could never guess: "$H" in a message stands for the Via, Record-Route,
+ * and placeholders let it answer what the proxy sent, whose branch it
+ * could never guess: "$H" in a message stands for the Via, Record-Route,
  * From, To, Call-ID and CSeq lines of the last request the server sent on
  * that flow, To with ";tag=fz<N>" (N: the flow's turn) when it had none,
  * as a user agent copies them into a response (RFC 3261 §8.2.6.2, §12.1.1);
