@@ -351,7 +351,6 @@ sws_proxy_forward_branch (SwsProxy        *self,
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *record_route = NULL;
-  g_autofree char *via = NULL;
   SwsForwardEdits edits = { 0 };
   char branch[SWS_BRANCH_MAX];
   ClientTxn *ct;
