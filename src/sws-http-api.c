@@ -223,29 +223,10 @@ check_access (SwsHttpApi        *self,
 
 /* ---- JSON endpoints ----------------------------------------------------- */
 
-static gint
-compare_registrations (gconstpointer a,
-                       gconstpointer b)
-{
-  guint64 x = sws_registration_get_id (*(SwsRegistration **) a);
-  guint64 y = sws_registration_get_id (*(SwsRegistration **) b);
-
-  return x < y ? -1 : x > y;
-}
-
-static gint
-compare_calls (gconstpointer a,
-               gconstpointer b)
-{
-  guint64 x = sws_call_get_id (*(SwsCall **) a);
-  guint64 y = sws_call_get_id (*(SwsCall **) b);
-
-  return x < y ? -1 : x > y;
-}
-
 static JsonNode *
-registration_json (SwsRegistration *reg)
+registration_json (gpointer object)
 {
+  SwsRegistration *reg = object;
   g_autofree char *path = sws_dbus_registration_path (reg);
   g_autoptr(GVariant) props = sws_dbus_registration_properties (reg);
 
@@ -253,12 +234,55 @@ registration_json (SwsRegistration *reg)
 }
 
 static JsonNode *
-call_json (SwsCall *call)
+call_json (gpointer object)
 {
+  SwsCall *call = object;
   g_autofree char *path = sws_dbus_call_path (call);
   g_autoptr(GVariant) props = sws_dbus_call_properties (call);
 
   return sws_json_object_from_properties (path, props);
+}
+
+/* What the list endpoints need to know of the objects they serve. */
+typedef struct
+{
+  guint64     (*get_id)  (gpointer object);
+  JsonNode   *(*to_json) (gpointer object);
+  const char   *not_found;
+} ObjectKind;
+
+static guint64
+registration_id (gpointer object)
+{
+  return sws_registration_get_id (object);
+}
+
+static guint64
+call_id (gpointer object)
+{
+  return sws_call_get_id (object);
+}
+
+static const ObjectKind registration_kind = {
+  registration_id, registration_json,
+  "No such registration (it may have expired)",
+};
+
+static const ObjectKind call_kind = {
+  call_id, call_json,
+  "No such call (ended calls are kept for call-linger)",
+};
+
+static gint
+compare_ids (gconstpointer a,
+             gconstpointer b,
+             gpointer      user_data)
+{
+  const ObjectKind *kind = user_data;
+  guint64 x = kind->get_id (*(gpointer *) a);
+  guint64 y = kind->get_id (*(gpointer *) b);
+
+  return x < y ? -1 : x > y;
 }
 
 /* "/api/v1/registrations/12" → 12; 0 for anything else. */
@@ -272,12 +296,14 @@ parse_id (const char *text)
   return id;
 }
 
+/* All of `all`, oldest first, or the one numbered `id_text` (404 when
+ * there is none). */
 static void
-serve_registrations (SwsHttpApi        *self,
-                     SoupServerMessage *msg,
-                     const char        *id_text)
+serve_objects (SoupServerMessage *msg,
+               GPtrArray         *all,
+               const ObjectKind  *kind,
+               const char        *id_text)
 {
-  g_autoptr(GPtrArray) all = sws_registrar_list (sws_server_get_registrar (self->server));
   g_autoptr(JsonNode) node = NULL;
   guint64 id;
 
@@ -285,9 +311,9 @@ serve_registrations (SwsHttpApi        *self,
     {
       JsonArray *array = json_array_sized_new (all->len);
 
-      g_ptr_array_sort (all, compare_registrations);
+      g_ptr_array_sort_with_data (all, compare_ids, (gpointer) kind);
       for (guint i = 0; i < all->len; i++)
-        json_array_add_element (array, registration_json (all->pdata[i]));
+        json_array_add_element (array, kind->to_json (all->pdata[i]));
       node = json_node_new (JSON_NODE_ARRAY);
       json_node_take_array (node, array);
       reply_json (msg, SOUP_STATUS_OK, node);
@@ -296,13 +322,23 @@ serve_registrations (SwsHttpApi        *self,
 
   id = parse_id (id_text);
   for (guint i = 0; id != 0 && i < all->len; i++)
-    if (sws_registration_get_id (all->pdata[i]) == id)
+    if (kind->get_id (all->pdata[i]) == id)
       {
-        node = registration_json (all->pdata[i]);
+        node = kind->to_json (all->pdata[i]);
         reply_json (msg, SOUP_STATUS_OK, node);
         return;
       }
-  reply_error (msg, SOUP_STATUS_NOT_FOUND, "No such registration (it may have expired)");
+  reply_error (msg, SOUP_STATUS_NOT_FOUND, kind->not_found);
+}
+
+static void
+serve_registrations (SwsHttpApi        *self,
+                     SoupServerMessage *msg,
+                     const char        *id_text)
+{
+  g_autoptr(GPtrArray) all = sws_registrar_list (sws_server_get_registrar (self->server));
+
+  serve_objects (msg, all, &registration_kind, id_text);
 }
 
 static void
@@ -311,31 +347,8 @@ serve_calls (SwsHttpApi        *self,
              const char        *id_text)
 {
   g_autoptr(GPtrArray) all = sws_proxy_list_calls (sws_server_get_proxy (self->server));
-  g_autoptr(JsonNode) node = NULL;
-  guint64 id;
 
-  if (id_text == NULL)
-    {
-      JsonArray *array = json_array_sized_new (all->len);
-
-      g_ptr_array_sort (all, compare_calls);
-      for (guint i = 0; i < all->len; i++)
-        json_array_add_element (array, call_json (all->pdata[i]));
-      node = json_node_new (JSON_NODE_ARRAY);
-      json_node_take_array (node, array);
-      reply_json (msg, SOUP_STATUS_OK, node);
-      return;
-    }
-
-  id = parse_id (id_text);
-  for (guint i = 0; id != 0 && i < all->len; i++)
-    if (sws_call_get_id (all->pdata[i]) == id)
-      {
-        node = call_json (all->pdata[i]);
-        reply_json (msg, SOUP_STATUS_OK, node);
-        return;
-      }
-  reply_error (msg, SOUP_STATUS_NOT_FOUND, "No such call (ended calls are kept for call-linger)");
+  serve_objects (msg, all, &call_kind, id_text);
 }
 
 static void

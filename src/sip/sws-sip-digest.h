@@ -15,7 +15,7 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  SWS_DIGEST_ALGORITHM_UNKNOWN = 0,   /* named but not implemented (MD5-sess, …) */
+  SWS_DIGEST_ALGORITHM_UNKNOWN = 0,   /* any other name (MD5-sess, SHA-512-256, …): refused and challenged again */
   SWS_DIGEST_ALGORITHM_MD5,
   SWS_DIGEST_ALGORITHM_SHA256,
 } SwsDigestAlgorithm;
